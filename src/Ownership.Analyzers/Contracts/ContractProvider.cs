@@ -1,24 +1,408 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Ownership.Analyzers.Contracts
 {
-    /// <summary>Answers what each member owns, borrows, transfers, releases or invalidates, for one compilation.</summary>
+    /// <summary>
+    /// Answers, for any method, parameter, return, field or type, what it owns, borrows, transfers, releases or
+    /// invalidates: from the Ownership attributes first, then users' contract files, then the built-in catalog.
+    /// Built once per compilation; every answer is cached.
+    /// </summary>
     public sealed class ContractProvider
     {
-        private ContractProvider(bool hasAnything)
+        private const string CatalogResourceName = "Ownership.BuiltIn.ownership.txt";
+        private const string CatalogPath = "BuiltIn.ownership.txt";
+
+        private static readonly ImmutableArray<ContractLine> CatalogLines = ReadCatalog(out CatalogErrors);
+        private static readonly ImmutableArray<ContractError> CatalogErrors;
+
+        private readonly Dictionary<ISymbol, MethodContract> fileMethods;
+        private readonly Dictionary<ISymbol, ValueContract> fileValues;
+        private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> methodCache = new ConcurrentDictionary<IMethodSymbol, MethodContract>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, ValueContract> valueCache = new ConcurrentDictionary<ISymbol, ValueContract>(SymbolEqualityComparer.Default);
+        private readonly AnalyzerOptions options;
+        private readonly INamedTypeSymbol? disposable;
+        private readonly INamedTypeSymbol? asyncDisposable;
+
+        private ContractProvider(
+            Compilation compilation,
+            AnalyzerOptions options,
+            Dictionary<ISymbol, MethodContract> fileMethods,
+            Dictionary<ISymbol, ValueContract> fileValues,
+            ImmutableArray<ContractError> errors)
         {
-            HasAnything = hasAnything;
+            this.options = options;
+            this.fileMethods = fileMethods;
+            this.fileValues = fileValues;
+            Errors = errors;
+            disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
+            asyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
+            HasAnything = fileMethods.Count > 0 || fileValues.Count > 0 || errors.Length > 0 ||
+                          compilation.GetTypeByMetadataName(AttributeNames.Owned) is not null;
         }
 
         /// <summary>False when the compilation can hold no resource this package tracks.</summary>
         public bool HasAnything { get; }
 
-        /// <summary>Resolves the annotation symbols and reads the contract files of one compilation.</summary>
+        /// <summary>Malformed lines of users' contract files (and of the catalog, which a test keeps empty).</summary>
+        public ImmutableArray<ContractError> Errors { get; }
+
+        /// <summary>Resolves the contract files of one compilation against its symbols.</summary>
         public static ContractProvider Create(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
         {
-            return new ContractProvider(compilation.GetTypeByMetadataName("Ownership.OwnedAttribute") is not null);
+            var userLines = new List<ContractLine>();
+            var errors = new List<ContractError>(CatalogErrors);
+            foreach (var file in options.AdditionalFiles)
+            {
+                if (!file.Path.EndsWith(ContractFile.Suffix, System.StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                var text = file.GetText(cancellationToken);
+                if (text is not null)
+                {
+                    ContractFile.Parse(file.Path, text, userLines, errors);
+                }
+            }
+
+            var methods = new Dictionary<ISymbol, MethodContract>(SymbolEqualityComparer.Default);
+            var values = new Dictionary<ISymbol, ValueContract>(SymbolEqualityComparer.Default);
+
+            // User lines first, so that they win over the catalog for the same member.
+            Resolve(compilation, userLines, reportUnresolved: true, methods, values, errors);
+            Resolve(compilation, CatalogLines, reportUnresolved: false, methods, values, errors);
+            return new ContractProvider(compilation, options, methods, values, errors.ToImmutableArray());
+        }
+
+        /// <summary>Reads an <c>.editorconfig</c> option for <paramref name="tree"/> (<c>true</c>/<c>false</c>).</summary>
+        public bool IsOptionOn(SyntaxTree tree, string key)
+        {
+            var treeOptions = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
+            if (treeOptions.TryGetValue(key, out var value) || options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(key, out value))
+            {
+                return string.Equals(value.Trim(), "true", System.StringComparison.OrdinalIgnoreCase);
+            }
+
+            return false;
+        }
+
+        /// <summary>The contract of <paramref name="method"/>: its attributes, else a contract line, else nothing.</summary>
+        public MethodContract GetMethod(IMethodSymbol method)
+        {
+            var definition = method.ReducedFrom ?? method.OriginalDefinition;
+            return methodCache.GetOrAdd(definition, ComputeMethod);
+        }
+
+        /// <summary>What a field or property holds: owned (with family) or nothing.</summary>
+        public ValueContract GetMember(ISymbol member)
+        {
+            return valueCache.GetOrAdd(member.OriginalDefinition, ComputeMember);
+        }
+
+        /// <summary>True when every instance of <paramref name="type"/> is a resource (an [Owned] type or a catalog type).</summary>
+        public ValueContract GetType(ITypeSymbol type)
+        {
+            return type is INamedTypeSymbol named ? GetMember(named) : ValueContract.None;
+        }
+
+        /// <summary>True when <paramref name="type"/> implements <c>IDisposable</c> or <c>IAsyncDisposable</c>.</summary>
+        public bool IsDisposable(ITypeSymbol? type)
+        {
+            if (type is null)
+            {
+                return false;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(type, disposable) || SymbolEqualityComparer.Default.Equals(type, asyncDisposable))
+            {
+                return true;
+            }
+
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(implemented, disposable) || SymbolEqualityComparer.Default.Equals(implemented, asyncDisposable))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private MethodContract ComputeMethod(IMethodSymbol method)
+        {
+            var fromAttributes = FromAttributes(method);
+            if (!fromAttributes.IsEmpty)
+            {
+                return fromAttributes;
+            }
+
+            if (fileMethods.TryGetValue(method, out var fromFile))
+            {
+                return fromFile;
+            }
+
+            // An override keeps the contract of the member it overrides (FileStream.Read is Stream.Read).
+            if (method.OverriddenMethod is { } overridden)
+            {
+                var inherited = GetMethod(overridden);
+                if (!inherited.IsEmpty)
+                {
+                    return inherited;
+                }
+            }
+
+            // Dispose() releases its receiver: the IDisposable contract itself.
+            if ((method.Name == "Dispose" || method.Name == "DisposeAsync") && method.Parameters.Length == 0 && !method.IsStatic &&
+                IsDisposable(method.ContainingType))
+            {
+                return new MethodContract(ValueContract.None, new ValueContract(ContractKind.Releases), ImmutableArray<ValueContract>.Empty);
+            }
+
+            // A constructor of an owned type returns a new owned instance.
+            if (method.MethodKind == MethodKind.Constructor && GetType(method.ContainingType) is { IsSome: true } ownedType)
+            {
+                return new MethodContract(ownedType, ValueContract.None, ImmutableArray<ValueContract>.Empty);
+            }
+
+            return MethodContract.Empty;
+        }
+
+        private MethodContract FromAttributes(IMethodSymbol method)
+        {
+            var returnContract = FromAttributes(method.GetReturnTypeAttributes());
+            var thisContract = FromAttributes(method.GetAttributes());
+            if (thisContract.Kind == ContractKind.Owned)
+            {
+                // [MustDisposeResource] on a method means its result must be disposed.
+                returnContract = returnContract.IsSome ? returnContract : thisContract;
+                thisContract = ValueContract.None;
+            }
+
+            var parameters = ImmutableArray<ValueContract>.Empty;
+            var any = returnContract.IsSome || thisContract.IsSome;
+            if (!method.Parameters.IsEmpty)
+            {
+                var builder = ImmutableArray.CreateBuilder<ValueContract>(method.Parameters.Length);
+                foreach (var parameter in method.Parameters)
+                {
+                    var contract = FromAttributes(parameter.GetAttributes());
+                    any |= contract.IsSome;
+                    builder.Add(contract);
+                }
+
+                parameters = builder.MoveToImmutable();
+            }
+
+            return any ? new MethodContract(returnContract, thisContract, parameters) : MethodContract.Empty;
+        }
+
+        private ValueContract ComputeMember(ISymbol member)
+        {
+            var fromAttributes = FromAttributes(member.GetAttributes());
+            if (fromAttributes.Kind == ContractKind.Owned)
+            {
+                return fromAttributes;
+            }
+
+            return fileValues.TryGetValue(member, out var fromFile) ? fromFile : ValueContract.None;
+        }
+
+        /// <summary>Reads the Ownership attributes (matched by full name) and JetBrains' disposal attributes.</summary>
+        internal static ValueContract FromAttributes(ImmutableArray<AttributeData> attributes)
+        {
+            foreach (var attribute in attributes)
+            {
+                var name = attribute.AttributeClass?.ToDisplayString();
+                var argument = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
+                switch (name)
+                {
+                    case AttributeNames.Owned:
+                    case AttributeNames.MustDisposeResource:
+                        if (name == AttributeNames.MustDisposeResource && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is false)
+                        {
+                            continue;
+                        }
+
+                        return new ValueContract(ContractKind.Owned, family: name == AttributeNames.Owned ? argument : null);
+                    case AttributeNames.Borrowed:
+                        return new ValueContract(ContractKind.Borrowed, borrowSource: argument);
+                    case AttributeNames.Transfers:
+                        return new ValueContract(ContractKind.Transfers);
+                    case AttributeNames.Releases:
+                        return new ValueContract(ContractKind.Releases, family: argument);
+                    case AttributeNames.HandlesResourceDisposal:
+                        return new ValueContract(ContractKind.Releases);
+                    case AttributeNames.Invalidates:
+                        return new ValueContract(ContractKind.Invalidates);
+                }
+            }
+
+            return ValueContract.None;
+        }
+
+        private static void Resolve(
+            Compilation compilation,
+            IReadOnlyList<ContractLine> lines,
+            bool reportUnresolved,
+            Dictionary<ISymbol, MethodContract> methods,
+            Dictionary<ISymbol, ValueContract> values,
+            List<ContractError> errors)
+        {
+            foreach (var line in lines)
+            {
+                var symbols = DocumentationCommentId.GetSymbolsForDeclarationId(line.MemberId, compilation);
+                if (symbols.IsDefaultOrEmpty)
+                {
+                    if (reportUnresolved && ContainingTypeResolves(line.MemberId, compilation))
+                    {
+                        errors.Add(Error(line, $"'{line.MemberId}' names no member of its type; check the name and the parameter types (copy the ID from a documentation file or ISymbol.GetDocumentationCommentId())"));
+                    }
+
+                    continue;
+                }
+
+                foreach (var symbol in symbols)
+                {
+                    if (methods.ContainsKey(symbol) || values.ContainsKey(symbol))
+                    {
+                        continue;
+                    }
+
+                    if (symbol is IMethodSymbol method)
+                    {
+                        var contract = ToMethodContract(line, method, out var error);
+                        if (error is not null)
+                        {
+                            errors.Add(Error(line, error));
+                        }
+                        else
+                        {
+                            methods.Add(method, contract);
+                        }
+                    }
+                    else
+                    {
+                        values.Add(symbol, line.Entries[0].Value);
+                    }
+                }
+            }
+        }
+
+        private static MethodContract ToMethodContract(ContractLine line, IMethodSymbol method, out string? error)
+        {
+            error = null;
+            var returnContract = ValueContract.None;
+            var thisContract = ValueContract.None;
+            var parameters = new ValueContract[method.Parameters.Length];
+            foreach (var entry in line.Entries)
+            {
+                if (entry.Key == "return")
+                {
+                    returnContract = entry.Value;
+                }
+                else if (entry.Key == "this")
+                {
+                    if (method.IsStatic)
+                    {
+                        error = $"'this=' on the static method '{line.MemberId}'; name the parameter instead";
+                        return MethodContract.Empty;
+                    }
+
+                    thisContract = entry.Value;
+                }
+                else
+                {
+                    var index = IndexOfParameter(method, entry.Key);
+                    if (index < 0)
+                    {
+                        error = $"'{entry.Key}' is not a parameter of '{line.MemberId}'; its parameters are: {ParameterNames(method)}";
+                        return MethodContract.Empty;
+                    }
+
+                    parameters[index] = entry.Value;
+                }
+            }
+
+            return new MethodContract(returnContract, thisContract, parameters.ToImmutableArray());
+        }
+
+        private static int IndexOfParameter(IMethodSymbol method, string name)
+        {
+            for (var i = 0; i < method.Parameters.Length; i++)
+            {
+                if (method.Parameters[i].Name == name)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private static string ParameterNames(IMethodSymbol method)
+        {
+            if (method.Parameters.IsEmpty)
+            {
+                return "(none)";
+            }
+
+            var names = new List<string>();
+            foreach (var parameter in method.Parameters)
+            {
+                names.Add(parameter.Name);
+            }
+
+            return string.Join(", ", names);
+        }
+
+        private static bool ContainingTypeResolves(string memberId, Compilation compilation)
+        {
+            if (memberId[0] == 'T')
+            {
+                return false;
+            }
+
+            var end = memberId.IndexOf('(');
+            var name = end < 0 ? memberId.Substring(2) : memberId.Substring(2, end - 2);
+            var dot = name.LastIndexOf('.');
+            if (dot <= 0)
+            {
+                return false;
+            }
+
+            return !DocumentationCommentId.GetSymbolsForDeclarationId("T:" + name.Substring(0, dot), compilation).IsDefaultOrEmpty;
+        }
+
+        private static ContractError Error(ContractLine line, string message)
+        {
+            var position = new LinePosition(line.LineNumber - 1, 0);
+            var span = new LinePositionSpan(position, new LinePosition(line.LineNumber - 1, line.Span.Length));
+            return new ContractError(line.Path, line.LineNumber, line.Span, span, $"{line.Path}({line.LineNumber}): {message}");
+        }
+
+        private static ImmutableArray<ContractLine> ReadCatalog(out ImmutableArray<ContractError> errors)
+        {
+            var lines = new List<ContractLine>();
+            var errorList = new List<ContractError>();
+            using (var stream = typeof(ContractProvider).Assembly.GetManifestResourceStream(CatalogResourceName))
+            {
+                if (stream is not null)
+                {
+                    using var reader = new StreamReader(stream);
+                    ContractFile.Parse(CatalogPath, SourceText.From(reader.ReadToEnd()), lines, errorList);
+                }
+            }
+
+            errors = errorList.ToImmutableArray();
+            return lines.ToImmutableArray();
         }
     }
 }

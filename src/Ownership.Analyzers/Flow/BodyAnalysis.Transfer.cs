@@ -1,0 +1,784 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Ownership.Analyzers.Contracts;
+
+namespace Ownership.Analyzers.Flow
+{
+    /// <summary>The transfer function: what each operation does to the state. Values are bit sets of resources.</summary>
+    internal sealed partial class BodyAnalysis
+    {
+        private ulong acquiredInStatement;
+        private ulong reacquiredWhileHeld;
+
+        private void RunStatement(IOperation operation, FlowState state)
+        {
+            var acquired = BeginStatement();
+            Evaluate(operation, state);
+            EndStatement(acquired, state);
+        }
+
+        private ulong BeginStatement()
+        {
+            var outer = acquiredInStatement;
+            acquiredInStatement = 0;
+            reacquiredWhileHeld = 0;
+            return outer;
+        }
+
+        /// <summary>An owned value acquired by this statement and held by nothing is a discarded result.</summary>
+        private void EndStatement(ulong outer, FlowState state)
+        {
+            foreach (var resource in Bits(acquiredInStatement))
+            {
+                if (IsLeakCandidate(state.Resources[resource]) && !state.IsHeld(resource, _ => false))
+                {
+                    var leaked = resources[resource];
+                    Report(3, leaked.AcquisitionSite, resource, () => report.Leak(leaked, null, LeakKind.Discarded));
+                    state.Resources[resource] = new ResourceState(StateFlags.Escaped, null);
+                }
+            }
+
+            acquiredInStatement = outer;
+        }
+
+        private ulong Evaluate(IOperation? operation, FlowState state)
+        {
+            switch (operation)
+            {
+                case null:
+                    return 0;
+                case ILocalReferenceOperation local:
+                    return state.PointsTo[VariableOf(local.Local)];
+                case IParameterReferenceOperation parameter:
+                    return state.PointsTo[VariableOf(parameter.Parameter)];
+                case IFlowCaptureReferenceOperation captureReference:
+                    return state.PointsTo[VariableOf(captureReference.Id)];
+                case IFieldReferenceOperation field when IsTrackedField(field):
+                    return state.PointsTo[VariableOf(field.Field)];
+                case IFlowCaptureOperation capture:
+                    var captured = Evaluate(capture.Value, state);
+                    state.PointsTo[VariableOf(capture.Id)] = captured;
+                    return captured;
+                case IConversionOperation conversion:
+                    return Evaluate(conversion.Operand, state);
+                case IExpressionStatementOperation statement:
+                    return Evaluate(statement.Operation, state);
+                case ISimpleAssignmentOperation assignment:
+                    return Assign(assignment, state);
+                case ICompoundAssignmentOperation compound:
+                    var target = Evaluate(compound.Target, state);
+                    Use(target, compound.Target, state);
+                    Use(Evaluate(compound.Value, state), compound.Value, state);
+                    return target;
+                case IIncrementOrDecrementOperation increment:
+                    var incremented = Evaluate(increment.Target, state);
+                    Use(incremented, increment.Target, state);
+                    return incremented;
+                case IBinaryOperation binary:
+                    return Binary(binary, state);
+                case IUnaryOperation unary:
+                    var operand = Evaluate(unary.Operand, state);
+                    Use(operand, unary.Operand, state);
+                    return 0;
+                case IIsNullOperation isNull:
+                    Evaluate(isNull.Operand, state);
+                    return 0;
+                case IIsPatternOperation isPattern:
+                    Evaluate(isPattern.Value, state);
+                    return 0;
+                case IInvocationOperation invocation:
+                    return Invoke(invocation, invocation.TargetMethod, invocation.Instance, invocation.Arguments, state);
+                case IObjectCreationOperation creation:
+                    var created = creation.Constructor is null ? 0 : Invoke(creation, creation.Constructor, null, creation.Arguments, state);
+                    Evaluate(creation.Initializer, state);
+                    return created;
+                case IArrayElementReferenceOperation element:
+                    Use(Evaluate(element.ArrayReference, state), element.ArrayReference, state);
+                    foreach (var index in element.Indices)
+                    {
+                        Use(Evaluate(index, state), index, state);
+                    }
+
+                    return 0;
+                case IPropertyReferenceOperation property:
+                    Use(Evaluate(property.Instance, state), property.Instance, state);
+                    foreach (var argument in property.Arguments)
+                    {
+                        Use(Evaluate(argument.Value, state), argument.Value, state);
+                    }
+
+                    return 0;
+                case IFieldReferenceOperation otherField:
+                    Use(Evaluate(otherField.Instance, state), otherField.Instance, state);
+                    return 0;
+                case IArgumentOperation argument:
+                    return Evaluate(argument.Value, state);
+                case IAddressOfOperation addressOf:
+                    Evaluate(addressOf.Reference, state);
+                    return 0;
+                case ILiteralOperation:
+                case IDefaultValueOperation:
+                case IInstanceReferenceOperation:
+                case ITypeOfOperation:
+                case ISizeOfOperation:
+                case IFlowAnonymousFunctionOperation:
+                case ILocalFunctionOperation:
+                    return 0;
+                default:
+                    return Unknown(operation, state);
+            }
+        }
+
+        /// <summary>Any other operation: each tracked value read inside it is used, and one stored into an aggregate may be kept.</summary>
+        private ulong Unknown(IOperation operation, FlowState state)
+        {
+            var keeps = operation.Kind != OperationKind.None && operation.Type is { } type && !type.IsRefLikeType &&
+                        type.SpecialType != SpecialType.System_String && type.SpecialType != SpecialType.System_Boolean;
+            foreach (var child in operation.ChildOperations)
+            {
+                var value = Evaluate(child, state);
+                Use(value, child, state);
+                if (keeps)
+                {
+                    Escape(value, state);
+                }
+            }
+
+            return 0;
+        }
+
+        private ulong Binary(IBinaryOperation binary, FlowState state)
+        {
+            var left = Evaluate(binary.LeftOperand, state);
+            var right = Evaluate(binary.RightOperand, state);
+            switch (binary.OperatorKind)
+            {
+                case BinaryOperatorKind.Equals:
+                case BinaryOperatorKind.NotEquals:
+                case BinaryOperatorKind.ObjectValueEquals:
+                case BinaryOperatorKind.ObjectValueNotEquals:
+                    // Comparing a pointer is not reading what it points to.
+                    return 0;
+                case BinaryOperatorKind.Add:
+                case BinaryOperatorKind.Subtract:
+                    if (IsAddress(binary.Type))
+                    {
+                        Use(left, binary.LeftOperand, state);
+                        Use(right, binary.RightOperand, state);
+                        interiorPointers.Add(binary);
+                        return left | right;
+                    }
+
+                    break;
+            }
+
+            Use(left, binary.LeftOperand, state);
+            Use(right, binary.RightOperand, state);
+            return 0;
+        }
+
+        private readonly HashSet<IOperation> interiorPointers = new HashSet<IOperation>();
+
+        private static bool IsAddress(ITypeSymbol? type)
+        {
+            return type is not null && (type.TypeKind == TypeKind.Pointer || type.SpecialType == SpecialType.System_IntPtr || type.SpecialType == SpecialType.System_UIntPtr);
+        }
+
+        private ulong Assign(ISimpleAssignmentOperation assignment, FlowState state)
+        {
+            var variable = VariableOfTarget(assignment.Target);
+            if (variable < 0)
+            {
+                // A store into memory, an array, another object or a property: the value may be kept there.
+                EvaluateTargetChildren(assignment.Target, state);
+                var stored = Evaluate(assignment.Value, state);
+                Use(stored, assignment.Value, state);
+                Escape(stored, state);
+                return stored;
+            }
+
+            var old = state.PointsTo[variable];
+            var value = Evaluate(assignment.Value, state);
+            CheckOverwrite(assignment, variable, old, value, state);
+            state.PointsTo[variable] = value;
+            NameNewResources(value, variables[variable]);
+            if (variables[variable] is ISymbol symbol && capturedNames.Contains(symbol.Name))
+            {
+                // A lambda or local function sees this variable: it may release or keep the value at any time.
+                Escape(value, state);
+            }
+
+            return value;
+        }
+
+        private int VariableOfTarget(IOperation target)
+        {
+            while (target is IDeclarationExpressionOperation declaration)
+            {
+                target = declaration.Expression;
+            }
+
+            switch (target)
+            {
+                case ILocalReferenceOperation local:
+                    return VariableOf(local.Local);
+                case IParameterReferenceOperation parameter:
+                    return VariableOf(parameter.Parameter);
+                case IFlowCaptureReferenceOperation capture:
+                    return VariableOf(capture.Id);
+                case IFieldReferenceOperation field when IsTrackedField(field):
+                    return VariableOf(field.Field);
+                default:
+                    return -1;
+            }
+        }
+
+        private void EvaluateTargetChildren(IOperation target, FlowState state)
+        {
+            foreach (var child in target.ChildOperations)
+            {
+                Use(Evaluate(child, state), child, state);
+            }
+        }
+
+        private void NameNewResources(ulong value, object variable)
+        {
+            if (variable is not ISymbol symbol)
+            {
+                return;
+            }
+
+            foreach (var id in Bits(value & acquiredInStatement))
+            {
+                resources[id].Name = symbol.Name;
+            }
+        }
+
+        /// <summary>OWN004: the assignment drops the last holder of a resource that is still owned.</summary>
+        private void CheckOverwrite(ISimpleAssignmentOperation assignment, int variable, ulong old, ulong value, FlowState state)
+        {
+            foreach (var id in Bits(old))
+            {
+                var lost = (reacquiredWhileHeld & (1UL << id)) != 0 ||
+                           ((value & (1UL << id)) == 0 && IsDefinitelyOwned(state.Resources[id]) && !state.IsHeld(id, v => v == variable));
+                if (!lost || resources[id].Kind != ResourceKind.Owned)
+                {
+                    continue;
+                }
+
+                var resource = resources[id];
+                var name = variables[variable] is ISymbol symbol ? symbol.Name : resource.Name;
+                Report(4, assignment, id, () => report.Overwrite(assignment, name, resource));
+                state.Resources[id] = new ResourceState(state.Resources[id].Flags | StateFlags.Escaped, state.Resources[id].Site);
+            }
+        }
+
+        private ulong Invoke(IOperation call, IMethodSymbol target, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, FlowState state)
+        {
+            var contract = contracts.GetMethod(target);
+            var receiver = Evaluate(instance, state);
+            var thisKind = contract.This.Kind;
+            if (thisKind != ContractKind.Releases && thisKind != ContractKind.Transfers)
+            {
+                Use(receiver, instance, state);
+            }
+
+            var values = arguments.Length == 0 ? System.Array.Empty<ulong>() : new ulong[arguments.Length];
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                var argument = arguments[i];
+                values[i] = Evaluate(argument.Value, state);
+                var kind = ParameterContract(contract, argument).Kind;
+                if (kind != ContractKind.Releases && kind != ContractKind.Transfers && argument.Parameter?.RefKind != RefKind.Out)
+                {
+                    Use(values[i], argument.Value, state);
+                }
+            }
+
+            // Effects happen after every argument was read: list.Add(list.Count) reads before it invalidates.
+            var result = 0UL;
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                var argument = arguments[i];
+                var parameterContract = ParameterContract(contract, argument);
+                var refKind = argument.Parameter?.RefKind ?? RefKind.None;
+                switch (parameterContract.Kind)
+                {
+                    case ContractKind.Releases:
+                        Release(values[i], parameterContract.Family, call, argument.Value, isTransfer: false, state);
+                        break;
+                    case ContractKind.Transfers:
+                        Release(values[i], parameterContract.Family, call, argument.Value, isTransfer: true, state);
+                        break;
+                    case ContractKind.Owned when refKind == RefKind.Out || refKind == RefKind.Ref:
+                        AcquireInto(argument, parameterContract.Family, target, state);
+                        break;
+                    case ContractKind.Borrowed:
+                    case ContractKind.Invalidates:
+                        break;
+                    default:
+                        if (refKind == RefKind.Out)
+                        {
+                            AssignUnknown(argument.Value, state);
+                        }
+                        else if (argument.Parameter is null || !argument.Parameter.Type.IsRefLikeType)
+                        {
+                            // A plain parameter may keep what it is given: the caller still owns it, but no leak is reported.
+                            Escape(values[i], state);
+                        }
+
+                        break;
+                }
+            }
+
+            switch (thisKind)
+            {
+                case ContractKind.Releases:
+                    Release(receiver, contract.This.Family, call, instance, isTransfer: false, state);
+                    break;
+                case ContractKind.Transfers:
+                    Release(receiver, contract.This.Family, call, instance, isTransfer: true, state);
+                    break;
+            }
+
+            if (instance is IInstanceReferenceOperation || (instance is null && !target.IsStatic && target.MethodKind != MethodKind.Constructor))
+            {
+                ForgetFields(state, staticOnly: false);
+            }
+            else if (method is not null && SymbolEqualityComparer.Default.Equals(target.ContainingType, method.ContainingType))
+            {
+                ForgetFields(state, staticOnly: true);
+            }
+
+            if (contract.Return.Kind == ContractKind.Owned)
+            {
+                result = Acquire(call, contract.Return.Family, call.Type, state);
+            }
+
+            return result;
+        }
+
+        private static ValueContract ParameterContract(MethodContract contract, IArgumentOperation argument)
+        {
+            return argument.Parameter is null ? ValueContract.None : contract.Parameter(argument.Parameter.Ordinal);
+        }
+
+        /// <summary>A call on <c>this</c> may change its fields: stop following them (what they held may be kept).</summary>
+        private void ForgetFields(FlowState state, bool staticOnly)
+        {
+            for (var i = 0; i < variables.Count; i++)
+            {
+                if (variables[i] is IFieldSymbol field && (!staticOnly || field.IsStatic) && state.PointsTo[i] != 0)
+                {
+                    Escape(state.PointsTo[i], state);
+                    state.PointsTo[i] = 0;
+                }
+            }
+        }
+
+        private void AssignUnknown(IOperation target, FlowState state)
+        {
+            var variable = VariableOfTarget(target);
+            if (variable >= 0)
+            {
+                state.PointsTo[variable] = 0;
+            }
+        }
+
+        /// <summary>An <c>out</c> argument of an owning call: acquired only when a Try… call returns true.</summary>
+        private void AcquireInto(IArgumentOperation argument, string? family, IMethodSymbol target, FlowState state)
+        {
+            var variable = VariableOfTarget(argument.Value);
+            var id = AcquireId(argument, family, argument.Value.Type, state, argument.Parent);
+            if (id < 0)
+            {
+                return;
+            }
+
+            if (variable >= 0)
+            {
+                state.PointsTo[variable] = 1UL << id;
+                NameNewResources(1UL << id, variables[variable]);
+            }
+
+            if (target.ReturnType.SpecialType == SpecialType.System_Boolean && argument.Parent is IOperation call)
+            {
+                state.Resources[id] = new ResourceState(StateFlags.Owned | StateFlags.Unconfirmed, null);
+                tryAcquisitions[call] = (tryAcquisitions.TryGetValue(call, out var mask) ? mask : 0) | (1UL << id);
+            }
+        }
+
+        private ulong Acquire(IOperation site, string? family, ITypeSymbol? type, FlowState state)
+        {
+            var id = AcquireId(site, family, type, state);
+            return id < 0 ? 0 : 1UL << id;
+        }
+
+        private int AcquireId(IOperation site, string? family, ITypeSymbol? type, FlowState state, IOperation? call = null)
+        {
+            if (!resourceBySite.TryGetValue(site, out var id))
+            {
+                id = NewResource(ResourceKind.Owned, site, site.Syntax.GetLocation(), Describe(site), family, contracts.IsDisposable(type), Describe(call ?? site));
+                if (id < 0)
+                {
+                    return -1;
+                }
+
+                resourceBySite.Add(site, id);
+            }
+
+            var bit = 1UL << id;
+            if (IsDefinitelyOwned(state.Resources[id]) && state.IsHeld(id, _ => false))
+            {
+                // The same site runs again (a loop) while the previous value is still owned and held.
+                reacquiredWhileHeld |= bit;
+            }
+
+            // A new value: whatever held the previous one no longer points to this one.
+            for (var i = 0; i < state.PointsTo.Length; i++)
+            {
+                state.PointsTo[i] &= ~bit;
+            }
+
+            state.Resources[id] = new ResourceState(StateFlags.Owned, null);
+            acquiredInStatement |= bit;
+            return id;
+        }
+
+        private void Release(ulong value, string? family, IOperation call, IOperation? argument, bool isTransfer, FlowState state)
+        {
+            var single = value != 0 && (value & (value - 1)) == 0;
+            foreach (var id in Bits(value))
+            {
+                var resource = resources[id];
+                var current = state.Resources[id];
+                if (current.Flags == StateFlags.None)
+                {
+                    continue;
+                }
+
+                var name = NameOf(argument, resource);
+                if (current.Has(StateFlags.Gone) && !(resource.IsDisposable && !isTransfer))
+                {
+                    Report(2, call, id, () => report.DoubleRelease(call, name, resource, current, isTransfer));
+                }
+                else if (!isTransfer && family is not null && resource.Family is not null && family != resource.Family && current.Has(StateFlags.Owned))
+                {
+                    Report(10, call, id, () => report.WrongFamily(call, name, resource, family));
+                }
+
+                var gone = isTransfer ? StateFlags.Transferred : StateFlags.Released;
+                state.Resources[id] = single
+                    ? new ResourceState((current.Flags & StateFlags.Escaped) | gone, call)
+                    : new ResourceState(current.Flags | gone, current.Site ?? call);
+            }
+        }
+
+        private void Escape(ulong value, FlowState state)
+        {
+            foreach (var id in Bits(value))
+            {
+                var current = state.Resources[id];
+                state.Resources[id] = new ResourceState(current.Flags | StateFlags.Escaped, current.Site);
+            }
+        }
+
+        /// <summary>OWN001: a read of a resource that may have been released or transferred.</summary>
+        private void Use(ulong value, IOperation? at, FlowState state)
+        {
+            if (value == 0 || at is null)
+            {
+                return;
+            }
+
+            foreach (var id in Bits(value))
+            {
+                var current = state.Resources[id];
+                if (current.Has(StateFlags.Gone) && current.Site is not null)
+                {
+                    var resource = resources[id];
+                    var name = NameOf(at, resource);
+                    Report(1, at, id, () => report.UseAfterRelease(at, name, resource, current));
+                }
+            }
+        }
+
+        private void Returned(IOperation returned, ulong value, FlowState state)
+        {
+            Use(value, returned, state);
+            if (method is not null && method.MethodKind != MethodKind.AnonymousFunction)
+            {
+                var returnContract = contracts.GetMethod(method).Return;
+                foreach (var id in Bits(value))
+                {
+                    var resource = resources[id];
+                    if (resource.Kind == ResourceKind.Owned && IsLeakCandidate(state.Resources[id]) && returnContract.Kind != ContractKind.Owned)
+                    {
+                        Report(11, returned, id, () => report.UnannotatedOwnedReturn(returned, resource, method));
+                    }
+                }
+            }
+
+            Escape(value, state);
+        }
+
+        /// <summary>Null checks, <c>IsAllocated</c> and Try… results refine the state on each branch.</summary>
+        private void Refine(IOperation condition, bool whenTrue, FlowState state)
+        {
+            switch (condition)
+            {
+                case IConversionOperation conversion:
+                    Refine(conversion.Operand, whenTrue, state);
+                    break;
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                    Refine(not.Operand, !whenTrue, state);
+                    break;
+                case IInvocationOperation invocation when tryAcquisitions.TryGetValue(invocation, out var acquired):
+                    foreach (var id in Bits(acquired))
+                    {
+                        var current = state.Resources[id];
+                        state.Resources[id] = whenTrue
+                            ? new ResourceState(current.Flags & ~StateFlags.Unconfirmed, current.Site)
+                            : new ResourceState(StateFlags.Null, current.Site);
+                    }
+
+                    break;
+                case IBinaryOperation binary when binary.OperatorKind == BinaryOperatorKind.Equals || binary.OperatorKind == BinaryOperatorKind.NotEquals:
+                    var compared = IsNullConstant(binary.RightOperand) ? binary.LeftOperand : IsNullConstant(binary.LeftOperand) ? binary.RightOperand : null;
+                    if (compared is not null)
+                    {
+                        RefineNull(Peek(compared, state), whenTrue == (binary.OperatorKind == BinaryOperatorKind.Equals), state);
+                    }
+
+                    break;
+                case IIsNullOperation isNull:
+                    RefineNull(Peek(isNull.Operand, state), whenTrue, state);
+                    break;
+                case IIsPatternOperation isPattern:
+                    var pattern = isPattern.Pattern;
+                    var negated = false;
+                    if (pattern is INegatedPatternOperation negatedPattern)
+                    {
+                        pattern = negatedPattern.Pattern;
+                        negated = true;
+                    }
+
+                    if (pattern is IConstantPatternOperation constant && IsNullConstant(constant.Value))
+                    {
+                        RefineNull(Peek(isPattern.Value, state), whenTrue != negated, state);
+                    }
+                    else if (pattern is IRecursivePatternOperation or ITypePatternOperation or IDeclarationPatternOperation)
+                    {
+                        if (whenTrue != negated)
+                        {
+                            RefineNull(Peek(isPattern.Value, state), isNull: false, state);
+                        }
+                    }
+
+                    break;
+                case IPropertyReferenceOperation { Property.Name: "IsAllocated" } allocated:
+                    RefineNull(Peek(allocated.Instance, state), !whenTrue, state);
+                    break;
+            }
+        }
+
+        private void RefineNull(ulong value, bool isNull, FlowState state)
+        {
+            var single = value != 0 && (value & (value - 1)) == 0;
+            foreach (var id in Bits(value))
+            {
+                var current = state.Resources[id];
+                if (isNull && single)
+                {
+                    state.Resources[id] = new ResourceState(StateFlags.Null, current.Site);
+                }
+                else if (!isNull && (current.Flags & ~StateFlags.Null) != 0)
+                {
+                    state.Resources[id] = new ResourceState(current.Flags & ~StateFlags.Null, current.Site);
+                }
+            }
+        }
+
+        /// <summary>The value of a variable read, without evaluating anything.</summary>
+        private ulong Peek(IOperation? operation, FlowState state)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            var variable = operation is null ? -1 : VariableOfTarget(operation);
+            return variable < 0 ? 0 : state.PointsTo[variable];
+        }
+
+        private static bool IsNullConstant(IOperation operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            switch (operation)
+            {
+                case ILiteralOperation literal:
+                    return literal.ConstantValue.HasValue && (literal.ConstantValue.Value is null || IsZero(literal.ConstantValue.Value));
+                case IDefaultValueOperation:
+                    return true;
+                case IFieldReferenceOperation { Field.Name: "Zero", Field.IsStatic: true } field:
+                    return field.Field.ContainingType.SpecialType == SpecialType.System_IntPtr || field.Field.ContainingType.SpecialType == SpecialType.System_UIntPtr;
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsZero(object value)
+        {
+            return value is int i ? i == 0 : value is long l ? l == 0 : value is uint u ? u == 0 : value is ulong ul && ul == 0;
+        }
+
+        private static bool IsDefinitelyOwned(ResourceState state)
+        {
+            return state.Flags == StateFlags.Owned;
+        }
+
+        /// <summary>Owned on some path, not kept elsewhere, not an unconfirmed Try… result, and not the correlated-flag pattern.</summary>
+        private static bool IsLeakCandidate(ResourceState state)
+        {
+            if (!state.Has(StateFlags.Owned) || state.Has(StateFlags.Escaped | StateFlags.Unconfirmed | StateFlags.Stale))
+            {
+                return false;
+            }
+
+            // Null on one path and released on another: ownership followed a condition we cannot correlate.
+            return !(state.Has(StateFlags.Null) && state.Has(StateFlags.Gone));
+        }
+
+        private void LeaveRegions(ImmutableArray<ControlFlowRegion> regions, FlowState state, IOperation? exit)
+        {
+            var dying = new HashSet<int>();
+            foreach (var region in regions)
+            {
+                foreach (var local in region.Locals)
+                {
+                    if (variableIndex.TryGetValue(local, out var index))
+                    {
+                        dying.Add(index);
+                    }
+                }
+
+                foreach (var capture in region.CaptureIds)
+                {
+                    if (variableIndex.TryGetValue(capture, out var index))
+                    {
+                        dying.Add(index);
+                    }
+                }
+            }
+
+            if (dying.Count > 0)
+            {
+                Die(dying, state, exit);
+            }
+        }
+
+        private void LeaveBody(FlowState state, IOperation? exit)
+        {
+            var dying = new HashSet<int>();
+            for (var i = 0; i < variables.Count; i++)
+            {
+                switch (variables[i])
+                {
+                    case IFieldSymbol:
+                        break;
+                    case IParameterSymbol { RefKind: RefKind.Out or RefKind.Ref }:
+                        // Handed back to the caller.
+                        Escape(state.PointsTo[i], state);
+                        break;
+                    default:
+                        dying.Add(i);
+                        break;
+                }
+            }
+
+            Die(dying, state, exit);
+        }
+
+        /// <summary>OWN003: resources whose last holders go out of scope while still owned.</summary>
+        private void Die(HashSet<int> dying, FlowState state, IOperation? exit)
+        {
+            var held = 0UL;
+            foreach (var variable in dying)
+            {
+                held |= state.PointsTo[variable];
+            }
+
+            foreach (var id in Bits(held))
+            {
+                var current = state.Resources[id];
+                var resource = resources[id];
+                if (resource.Kind == ResourceKind.Owned && IsLeakCandidate(current) && !state.IsHeld(id, dying.Contains))
+                {
+                    var kind = current.Flags == StateFlags.Owned ? LeakKind.EveryPath : LeakKind.SomePath;
+                    Report(3, resource.AcquisitionSite, id, () => report.Leak(resource, exit, kind));
+                }
+            }
+
+            foreach (var variable in dying)
+            {
+                state.PointsTo[variable] = 0;
+            }
+        }
+
+        private string NameOf(IOperation? operation, Resource resource)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            switch (operation)
+            {
+                case ILocalReferenceOperation local:
+                    return local.Local.Name;
+                case IParameterReferenceOperation parameter:
+                    return parameter.Parameter.Name;
+                case IFieldReferenceOperation field:
+                    return field.Field.Name;
+                default:
+                    return resource.Name;
+            }
+        }
+
+        /// <summary>The source text of an operation, short enough for a message.</summary>
+        internal static string Describe(IOperation operation)
+        {
+            var text = operation.Syntax.ToString();
+            var newline = text.IndexOfAny(new[] { '\r', '\n' });
+            if (newline >= 0)
+            {
+                text = text.Substring(0, newline) + "…";
+            }
+
+            return text.Length > 80 ? text.Substring(0, 79) + "…" : text;
+        }
+
+        private static IEnumerable<int> Bits(ulong mask)
+        {
+            while (mask != 0)
+            {
+                var lowest = mask & (~mask + 1);
+                var index = 0;
+                while ((lowest >> index) != 1)
+                {
+                    index++;
+                }
+
+                yield return index;
+                mask &= mask - 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Ownership.Analyzers.Contracts;
+
+namespace Ownership.Analyzers.Flow
+{
+    /// <summary>Variables (locals, parameters, flow captures, fields of <c>this</c>) and the resources they start with.</summary>
+    internal sealed partial class BodyAnalysis
+    {
+        private void CollectVariables()
+        {
+            if (method is not null)
+            {
+                foreach (var parameter in method.Parameters)
+                {
+                    VariableOf(parameter);
+                }
+            }
+
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    CollectVariables(operation);
+                }
+
+                if (block.BranchValue is not null)
+                {
+                    CollectVariables(block.BranchValue);
+                }
+            }
+        }
+
+        private void CollectVariables(IOperation root)
+        {
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case ILocalReferenceOperation local:
+                        VariableOf(local.Local);
+                        break;
+                    case IParameterReferenceOperation parameter:
+                        VariableOf(parameter.Parameter);
+                        break;
+                    case IFlowCaptureOperation capture:
+                        VariableOf(capture.Id);
+                        break;
+                    case IFlowCaptureReferenceOperation captureReference:
+                        VariableOf(captureReference.Id);
+                        break;
+                    case IFieldReferenceOperation field when IsTrackedField(field):
+                        VariableOf(field.Field);
+                        break;
+                }
+            }
+        }
+
+        private int VariableOf(object key)
+        {
+            if (!variableIndex.TryGetValue(key, out var index))
+            {
+                index = variables.Count;
+                variables.Add(key);
+                variableIndex.Add(key, index);
+            }
+
+            return index;
+        }
+
+        /// <summary>A field of <c>this</c> (or a static field of the containing type): the body can follow what it holds.</summary>
+        private bool IsTrackedField(IFieldReferenceOperation field)
+        {
+            if (field.Field.IsStatic)
+            {
+                return method is not null && SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, method.ContainingType);
+            }
+
+            return field.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+        }
+
+        private FlowState CreateEntryState()
+        {
+            var state = new FlowState(VariableCount);
+            for (var index = 0; index < variables.Count; index++)
+            {
+                switch (variables[index])
+                {
+                    case IParameterSymbol parameter when parameter.RefKind != RefKind.Out:
+                        var contract = ContractOf(parameter);
+                        if (contract.Kind == ContractKind.Transfers || contract.Kind == ContractKind.Releases)
+                        {
+                            // The caller handed it over: this body must release or transfer it.
+                            Bind(state, index, NewResource(ResourceKind.Owned, null, parameter.Locations.IsEmpty ? Location.None : parameter.Locations[0], parameter.Name, contract.Family, contracts.IsDisposable(parameter.Type)), StateFlags.Owned);
+                        }
+                        else if (CanHoldResource(parameter.Type))
+                        {
+                            // Someone else's value: tracked for use after release, never for leaks.
+                            var kind = contract.Kind == ContractKind.Borrowed ? ResourceKind.Borrow : ResourceKind.FieldContent;
+                            Bind(state, index, NewResource(kind, null, parameter.Locations.IsEmpty ? Location.None : parameter.Locations[0], parameter.Name, null, contracts.IsDisposable(parameter.Type)), StateFlags.Owned | StateFlags.Unconfirmed);
+                        }
+
+                        break;
+                    case IFieldSymbol field when CanHoldResource(field.Type):
+                        var fieldContract = contracts.GetMember(field);
+                        Bind(state, index, NewResource(ResourceKind.FieldContent, null, field.Locations.IsEmpty ? Location.None : field.Locations[0], field.Name, fieldContract.Family, contracts.IsDisposable(field.Type)), StateFlags.Owned | StateFlags.Unconfirmed);
+                        break;
+                }
+            }
+
+            return state;
+        }
+
+        private ValueContract ContractOf(IParameterSymbol parameter)
+        {
+            if (parameter.ContainingSymbol is IMethodSymbol owner)
+            {
+                return contracts.GetMethod(owner).Parameter(parameter.Ordinal);
+            }
+
+            return ValueContract.None;
+        }
+
+        private static void Bind(FlowState state, int variable, int resource, StateFlags flags)
+        {
+            if (resource < 0)
+            {
+                return;
+            }
+
+            state.PointsTo[variable] = 1UL << resource;
+            state.Resources[resource] = new ResourceState(flags, null);
+        }
+
+        private int NewResource(ResourceKind kind, IOperation? site, Location location, string name, string? family, bool isDisposable, string? origin = null)
+        {
+            if (resources.Count >= FlowState.MaxResources)
+            {
+                return -1;
+            }
+
+            var resource = new Resource(resources.Count, kind, site, location, name, origin ?? (site is null ? "parameter " + name : name), family, isDisposable);
+            resources.Add(resource);
+            return resource.Id;
+        }
+
+        /// <summary>Types whose values can be, or point into, a resource worth following from the start of a body.</summary>
+        private bool CanHoldResource(ITypeSymbol type)
+        {
+            switch (type.TypeKind)
+            {
+                case TypeKind.Pointer:
+                case TypeKind.FunctionPointer:
+                case TypeKind.Array:
+                    return true;
+            }
+
+            if (type.SpecialType == SpecialType.System_IntPtr || type.SpecialType == SpecialType.System_UIntPtr)
+            {
+                return true;
+            }
+
+            if (type.SpecialType != SpecialType.None || type.TypeKind == TypeKind.Enum)
+            {
+                return false;
+            }
+
+            return type.Name == "GCHandle" || contracts.GetType(type).Kind == ContractKind.Owned || contracts.IsDisposable(type);
+        }
+    }
+}

@@ -1,0 +1,309 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Ownership.Analyzers.Contracts;
+
+namespace Ownership.Analyzers.Flow
+{
+    /// <summary>
+    /// The forward dataflow over one body's <see cref="ControlFlowGraph"/>: a round-robin fixpoint over the blocks,
+    /// then one more pass with the final states that reports. <c>finally</c> regions are run inline on every branch
+    /// that leaves through them; catch handlers start from the join of every state inside their <c>try</c>.
+    /// </summary>
+    internal sealed partial class BodyAnalysis
+    {
+        private readonly ControlFlowGraph graph;
+        private readonly IMethodSymbol? method;
+        private readonly ContractProvider contracts;
+        private readonly IFlowReport report;
+        private readonly CancellationToken cancellationToken;
+        private readonly Dictionary<object, int> variableIndex = new Dictionary<object, int>();
+        private readonly List<object> variables = new List<object>();
+        private readonly List<Resource> resources = new List<Resource>();
+        private readonly Dictionary<object, int> resourceBySite = new Dictionary<object, int>();
+        private readonly Dictionary<IOperation, ulong> tryAcquisitions = new Dictionary<IOperation, ulong>();
+        private readonly HashSet<string> capturedNames;
+        private readonly HashSet<(int, int, int)> reported = new HashSet<(int, int, int)>();
+        private readonly bool[] isFinallyBlock;
+        private bool reporting;
+
+        private BodyAnalysis(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, IFlowReport report, HashSet<string> capturedNames, CancellationToken cancellationToken)
+        {
+            this.graph = graph;
+            this.method = method;
+            this.contracts = contracts;
+            this.report = report;
+            this.capturedNames = capturedNames;
+            this.cancellationToken = cancellationToken;
+            isFinallyBlock = new bool[graph.Blocks.Length];
+            foreach (var block in graph.Blocks)
+            {
+                for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+                {
+                    if (region.Kind == ControlFlowRegionKind.Finally)
+                    {
+                        isFinallyBlock[block.Ordinal] = true;
+                        break;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Analyzes one body (a method, a lambda or a local function) and reports through <paramref name="report"/>.</summary>
+        public static void Run(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, IFlowReport report, HashSet<string> capturedNames, CancellationToken cancellationToken)
+        {
+            new BodyAnalysis(graph, method, contracts, report, capturedNames, cancellationToken).Run();
+        }
+
+        private int VariableCount => variables.Count;
+
+        private void Run()
+        {
+            CollectVariables();
+            var blocks = graph.Blocks;
+            var inStates = new FlowState?[blocks.Length];
+            inStates[0] = CreateEntryState();
+
+            // Round-robin in block order reaches the fixpoint quickly on the reducible graphs C# produces.
+            var changed = true;
+            var passes = 0;
+            while (changed && passes++ < 50)
+            {
+                changed = false;
+                foreach (var block in blocks)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var input = inStates[block.Ordinal];
+                    if (input is null || isFinallyBlock[block.Ordinal])
+                    {
+                        continue;
+                    }
+
+                    changed |= JoinIntoHandlers(block, input, inStates);
+                    var output = ProcessBlock(block, input.Clone(), (destination, state) =>
+                    {
+                        if (isFinallyBlock[destination.Ordinal])
+                        {
+                            return;
+                        }
+
+                        var existing = inStates[destination.Ordinal];
+                        if (existing is null)
+                        {
+                            inStates[destination.Ordinal] = state.Clone();
+                            changed = true;
+                        }
+                        else
+                        {
+                            changed |= existing.JoinWith(state);
+                        }
+                    });
+                    changed |= JoinIntoHandlers(block, output, inStates);
+                }
+            }
+
+            reporting = true;
+            foreach (var block in blocks)
+            {
+                var input = inStates[block.Ordinal];
+                if (input is not null && !isFinallyBlock[block.Ordinal])
+                {
+                    ProcessBlock(block, input.Clone(), (_, _) => { });
+                }
+            }
+        }
+
+        /// <summary>Runs one block's operations and hands the state on each outgoing branch to <paramref name="sink"/>.</summary>
+        private FlowState ProcessBlock(BasicBlock block, FlowState state, Action<BasicBlock, FlowState> sink)
+        {
+            foreach (var operation in block.Operations)
+            {
+                RunStatement(operation, state);
+            }
+
+            if (block.BranchValue is null)
+            {
+                FollowBranch(block, block.FallThroughSuccessor, state, sink, null);
+                return state;
+            }
+
+            var semantics = block.FallThroughSuccessor?.Semantics ?? ControlFlowBranchSemantics.None;
+            if (block.ConditionalSuccessor is null)
+            {
+                var acquired = BeginStatement();
+                var value = Evaluate(block.BranchValue, state);
+                if (semantics == ControlFlowBranchSemantics.Return)
+                {
+                    Returned(block.BranchValue, value, state);
+                }
+                else if (semantics == ControlFlowBranchSemantics.Throw)
+                {
+                    Escape(value, state);
+                }
+
+                EndStatement(acquired, state);
+                FollowBranch(block, block.FallThroughSuccessor, state, sink, block.BranchValue);
+                return state;
+            }
+
+            var branchAcquired = BeginStatement();
+            Evaluate(block.BranchValue, state);
+            EndStatement(branchAcquired, state);
+            var whenConditional = state.Clone();
+            var conditionalWhen = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
+            Refine(block.BranchValue, conditionalWhen, whenConditional);
+            Refine(block.BranchValue, !conditionalWhen, state);
+            FollowBranch(block, block.ConditionalSuccessor, whenConditional, sink, block.BranchValue);
+            FollowBranch(block, block.FallThroughSuccessor, state, sink, block.BranchValue);
+            return state;
+        }
+
+        private void FollowBranch(BasicBlock source, ControlFlowBranch? branch, FlowState state, Action<BasicBlock, FlowState> sink, IOperation? exitOperation)
+        {
+            if (branch is null)
+            {
+                return;
+            }
+
+            foreach (var finallyRegion in branch.FinallyRegions)
+            {
+                state = RunFinally(finallyRegion, state);
+            }
+
+            var destination = branch.Destination;
+            exitOperation ??= LastOperation(source);
+            if (destination is null)
+            {
+                // Leaving by an exception: leaks there are reported only when the option asks for them.
+                return;
+            }
+
+            if (destination.Kind == BasicBlockKind.Exit)
+            {
+                LeaveBody(state, exitOperation);
+            }
+            else if (!branch.LeavingRegions.IsEmpty)
+            {
+                LeaveRegions(branch.LeavingRegions, state, exitOperation);
+            }
+
+            sink(destination, state);
+        }
+
+        /// <summary>Runs a <c>finally</c> region to its own fixpoint on <paramref name="input"/>; returns the state after it.</summary>
+        private FlowState RunFinally(ControlFlowRegion region, FlowState input)
+        {
+            var blocks = graph.Blocks;
+            var first = region.FirstBlockOrdinal;
+            var inStates = new FlowState?[region.LastBlockOrdinal - first + 1];
+            inStates[0] = input.Clone();
+            FlowState? result = null;
+            var changed = true;
+            var passes = 0;
+            while (changed && passes++ < 20)
+            {
+                changed = false;
+                for (var ordinal = first; ordinal <= region.LastBlockOrdinal; ordinal++)
+                {
+                    var blockInput = inStates[ordinal - first];
+                    if (blockInput is null)
+                    {
+                        continue;
+                    }
+
+                    var block = blocks[ordinal];
+                    var output = ProcessBlock(block, blockInput.Clone(), (destination, state) =>
+                    {
+                        if (destination.Ordinal < first || destination.Ordinal > region.LastBlockOrdinal)
+                        {
+                            return;
+                        }
+
+                        var existing = inStates[destination.Ordinal - first];
+                        if (existing is null)
+                        {
+                            inStates[destination.Ordinal - first] = state.Clone();
+                            changed = true;
+                        }
+                        else
+                        {
+                            changed |= existing.JoinWith(state);
+                        }
+                    });
+
+                    if (block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.StructuredExceptionHandling)
+                    {
+                        if (result is null)
+                        {
+                            result = output.Clone();
+                            changed = true;
+                        }
+                        else
+                        {
+                            changed |= result.JoinWith(output);
+                        }
+                    }
+                }
+            }
+
+            return result ?? input;
+        }
+
+        /// <summary>A catch handler may start anywhere in its <c>try</c>: join every state seen there into its entry.</summary>
+        private bool JoinIntoHandlers(BasicBlock block, FlowState state, FlowState?[] inStates)
+        {
+            var changed = false;
+            for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            {
+                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion?.Kind != ControlFlowRegionKind.TryAndCatch)
+                {
+                    continue;
+                }
+
+                foreach (var sibling in region.EnclosingRegion.NestedRegions)
+                {
+                    if (sibling.Kind != ControlFlowRegionKind.Catch && sibling.Kind != ControlFlowRegionKind.FilterAndHandler)
+                    {
+                        continue;
+                    }
+
+                    var handlerEntry = sibling.FirstBlockOrdinal;
+                    var existing = inStates[handlerEntry];
+                    if (existing is null)
+                    {
+                        inStates[handlerEntry] = state.Clone();
+                        changed = true;
+                    }
+                    else
+                    {
+                        changed |= existing.JoinWith(state);
+                    }
+                }
+            }
+
+            return changed;
+        }
+
+        private static IOperation? LastOperation(BasicBlock block)
+        {
+            return block.BranchValue ?? (block.Operations.IsEmpty ? null : block.Operations[block.Operations.Length - 1]);
+        }
+
+        private void Report(int ruleKey, IOperation? at, int resource, Action action)
+        {
+            if (!reporting)
+            {
+                return;
+            }
+
+            var position = at?.Syntax.SpanStart ?? -1;
+            if (reported.Add((ruleKey, position, resource)))
+            {
+                action();
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Ownership.Analyzers.Contracts;
+using Ownership.Analyzers.Flow;
+
+namespace Ownership.Analyzers.Rules
+{
+    /// <summary>
+    /// Runs the ownership dataflow once per body (lambdas and local functions as their own bodies) and reports every
+    /// flow rule from that one result: OWN001–OWN007, OWN010 and OWN011's returns.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class FlowAnalyzer : OwnershipAnalyzer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+            Descriptors.OWN001UseAfterRelease,
+            Descriptors.OWN002DoubleRelease,
+            Descriptors.OWN003Leak,
+            Descriptors.OWN004Overwrite,
+            Descriptors.OWN005StaleBorrow,
+            Descriptors.OWN006ReleaseNotOwned,
+            Descriptors.OWN007BorrowEscapes,
+            Descriptors.OWN010WrongDeallocator,
+            Descriptors.OWN011UnannotatedOwnedReturn);
+
+        /// <inheritdoc />
+        protected override void Register(CompilationStartAnalysisContext context, ContractProvider contracts)
+        {
+            context.RegisterOperationBlockAction(block => AnalyzeBlock(block, contracts));
+        }
+
+        private static void AnalyzeBlock(OperationBlockAnalysisContext context, ContractProvider contracts)
+        {
+            IOperation? analyzed = null;
+            foreach (var block in context.OperationBlocks)
+            {
+                var root = RootOf(block);
+                if (root is null || ReferenceEquals(root, analyzed) || !RelevanceScan.MayHoldResources(root, contracts))
+                {
+                    continue;
+                }
+
+                analyzed = root;
+                var graph = context.GetControlFlowGraph(block);
+                var captured = CapturedNames(root.Syntax);
+                var reporter = new FlowDiagnostics(context.ReportDiagnostic, contracts.IsOptionOn(root.Syntax.SyntaxTree, Options.LeaksOnExceptionPaths));
+                AnalyzeGraph(graph, context.OwningSymbol as IMethodSymbol, contracts, reporter, captured, context);
+            }
+        }
+
+        private static void AnalyzeGraph(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, FlowDiagnostics reporter, HashSet<string> captured, OperationBlockAnalysisContext context)
+        {
+            BodyAnalysis.Run(graph, method, contracts, reporter, captured, context.CancellationToken);
+
+            foreach (var localFunction in graph.LocalFunctions)
+            {
+                AnalyzeGraph(graph.GetLocalFunctionControlFlowGraph(localFunction, context.CancellationToken), localFunction, contracts, reporter, captured, context);
+            }
+
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    foreach (var lambda in LambdasIn(operation))
+                    {
+                        AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken), lambda.Symbol, contracts, reporter, captured, context);
+                    }
+                }
+
+                if (block.BranchValue is not null)
+                {
+                    foreach (var lambda in LambdasIn(block.BranchValue))
+                    {
+                        AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken), lambda.Symbol, contracts, reporter, captured, context);
+                    }
+                }
+            }
+        }
+
+        private static IEnumerable<IFlowAnonymousFunctionOperation> LambdasIn(IOperation operation)
+        {
+            foreach (var descendant in operation.DescendantsAndSelf())
+            {
+                if (descendant is IFlowAnonymousFunctionOperation lambda)
+                {
+                    yield return lambda;
+                }
+            }
+        }
+
+        /// <summary>The body an operation block belongs to; null for attributes, field and parameter initializers.</summary>
+        private static IOperation? RootOf(IOperation block)
+        {
+            if (block is not IBlockOperation && block is not IMethodBodyOperation && block is not IConstructorBodyOperation)
+            {
+                return null;
+            }
+
+            var root = block;
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            return root;
+        }
+
+        /// <summary>Names used inside lambdas and local functions: variables they may release or keep behind our back.</summary>
+        private static HashSet<string> CapturedNames(SyntaxNode body)
+        {
+            var names = new HashSet<string>();
+            foreach (var node in body.DescendantNodes())
+            {
+                if (node is AnonymousFunctionExpressionSyntax || node is LocalFunctionStatementSyntax)
+                {
+                    foreach (var identifier in node.DescendantNodes())
+                    {
+                        if (identifier is IdentifierNameSyntax name)
+                        {
+                            names.Add(name.Identifier.ValueText);
+                        }
+                    }
+                }
+            }
+
+            return names;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Ownership.Analyzers.Flow;
+
+namespace Ownership.Analyzers.Rules
+{
+    /// <summary>Turns flow findings into diagnostics: one method per rule, each with its three places and plain words.</summary>
+    internal sealed class FlowDiagnostics : IFlowReport
+    {
+        private readonly Action<Diagnostic> report;
+        private readonly bool leaksOnExceptionPaths;
+
+        public FlowDiagnostics(Action<Diagnostic> report, bool leaksOnExceptionPaths)
+        {
+            this.report = report;
+            this.leaksOnExceptionPaths = leaksOnExceptionPaths;
+        }
+
+        public void UseAfterRelease(IOperation use, string name, Resource resource, ResourceState state)
+        {
+            var site = state.Site!;
+            report(Diagnostic.Create(
+                Descriptors.OWN001UseAfterRelease,
+                use.Syntax.GetLocation(),
+                Places(resource.Location, site.Syntax.GetLocation()),
+                name,
+                state.Has(StateFlags.Released) ? "released" : "transferred",
+                BodyAnalysis.Describe(site),
+                Line(site.Syntax.GetLocation()),
+                Qualifier(state, use, site)));
+        }
+
+        public void DoubleRelease(IOperation release, string name, Resource resource, ResourceState state, bool isTransfer)
+        {
+            var site = state.Site!;
+            report(Diagnostic.Create(
+                Descriptors.OWN002DoubleRelease,
+                release.Syntax.GetLocation(),
+                Places(resource.Location, site.Syntax.GetLocation()),
+                name,
+                isTransfer ? "transferred" : "released",
+                state.Has(StateFlags.Released) ? "released" : "transferred",
+                BodyAnalysis.Describe(site),
+                Line(site.Syntax.GetLocation()),
+                Qualifier(state, release, site)));
+        }
+
+        public void Leak(Resource resource, IOperation? exit, LeakKind kind)
+        {
+            if (kind == LeakKind.ExceptionPath && !leaksOnExceptionPaths)
+            {
+                return;
+            }
+
+            var subject = resource.Name == resource.Origin ? "The value" : "'" + resource.Name + "'";
+            var how = kind switch
+            {
+                LeakKind.Discarded => "because the result is discarded",
+                LeakKind.SomePath => "on some path out of its scope",
+                LeakKind.ExceptionPath => "when an exception leaves its scope",
+                _ => "before it goes out of scope",
+            };
+            var places = exit is null ? new[] { resource.Location } : new[] { resource.Location, exit.Syntax.GetLocation() };
+            report(Diagnostic.Create(
+                Descriptors.OWN003Leak,
+                resource.Location,
+                places,
+                subject,
+                Origin(resource),
+                Line(resource.Location),
+                how));
+        }
+
+        public void Overwrite(IOperation assignment, string name, Resource resource)
+        {
+            report(Diagnostic.Create(
+                Descriptors.OWN004Overwrite,
+                assignment.Syntax.GetLocation(),
+                new[] { resource.Location },
+                name,
+                Origin(resource),
+                Line(resource.Location)));
+        }
+
+        public void WrongFamily(IOperation release, string name, Resource resource, string releaseFamily)
+        {
+            report(Diagnostic.Create(
+                Descriptors.OWN010WrongDeallocator,
+                release.Syntax.GetLocation(),
+                new[] { resource.Location },
+                name,
+                Origin(resource),
+                resource.Family,
+                BodyAnalysis.Describe(release),
+                releaseFamily));
+        }
+
+        public void StaleBorrow(IOperation use, string name, Resource borrow, ResourceState state)
+        {
+            var site = state.Site!;
+            report(Diagnostic.Create(
+                Descriptors.OWN005StaleBorrow,
+                use.Syntax.GetLocation(),
+                Places(borrow.Location, site.Syntax.GetLocation()),
+                name,
+                borrow.SourceName,
+                BodyAnalysis.Describe(site),
+                Line(site.Syntax.GetLocation()),
+                state.Has(StateFlags.Released) ? "released" : "reallocated"));
+        }
+
+        public void ReleaseNotOwned(IOperation release, string name, bool isTransfer, string reason, Location? source)
+        {
+            report(Diagnostic.Create(
+                Descriptors.OWN006ReleaseNotOwned,
+                release.Syntax.GetLocation(),
+                source is null ? Array.Empty<Location>() : new[] { source },
+                name,
+                isTransfer ? "transferred" : "released",
+                reason));
+        }
+
+        public void BorrowEscapes(IOperation escape, string name, string sourceName, string how, Location? source)
+        {
+            report(Diagnostic.Create(
+                Descriptors.OWN007BorrowEscapes,
+                escape.Syntax.GetLocation(),
+                source is null ? Array.Empty<Location>() : new[] { source },
+                name,
+                sourceName,
+                how));
+        }
+
+        public void UnannotatedOwnedReturn(IOperation returned, Resource resource, IMethodSymbol method)
+        {
+            report(Diagnostic.Create(
+                Descriptors.OWN011UnannotatedOwnedReturn,
+                returned.Syntax.GetLocation(),
+                new[] { resource.Location },
+                method.Name,
+                Origin(resource)));
+        }
+
+        /// <summary>What acquired a resource: the acquiring expression, or the parameter it was handed over through.</summary>
+        private static string Origin(Resource resource)
+        {
+            return resource.Origin;
+        }
+
+        private static IEnumerable<Location> Places(Location acquisition, Location site)
+        {
+            return new[] { acquisition, site };
+        }
+
+        private static int Line(Location location)
+        {
+            return location.GetLineSpan().StartLinePosition.Line + 1;
+        }
+
+        /// <summary>", on some path" when another path kept it; ", in an earlier loop iteration" when the release comes later in the text.</summary>
+        private static string Qualifier(ResourceState state, IOperation at, IOperation site)
+        {
+            if ((ReferenceEquals(site, at) || site.Syntax.SpanStart > at.Syntax.SpanStart) && site.Syntax.SyntaxTree == at.Syntax.SyntaxTree)
+            {
+                return ", in an earlier iteration of the loop";
+            }
+
+            return state.Has(StateFlags.Owned | StateFlags.Escaped | StateFlags.Null) ? ", on some path" : string.Empty;
+        }
+    }
+}
