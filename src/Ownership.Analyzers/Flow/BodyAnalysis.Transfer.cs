@@ -656,7 +656,7 @@ namespace Ownership.Analyzers.Flow
             return !(state.Has(StateFlags.Null) && state.Has(StateFlags.Gone));
         }
 
-        private void LeaveRegions(ImmutableArray<ControlFlowRegion> regions, FlowState state, IOperation? exit)
+        private void LeaveRegions(ImmutableArray<ControlFlowRegion> regions, FlowState state, Location? exit)
         {
             var dying = new HashSet<int>();
             foreach (var region in regions)
@@ -680,11 +680,11 @@ namespace Ownership.Analyzers.Flow
 
             if (dying.Count > 0)
             {
-                Die(dying, state, exit);
+                Die(dying, state, exit, LeakKind.EveryPath);
             }
         }
 
-        private void LeaveBody(FlowState state, IOperation? exit)
+        private void LeaveBody(FlowState state, Location? exit, LeakKind kind)
         {
             var dying = new HashSet<int>();
             for (var i = 0; i < variables.Count; i++)
@@ -703,11 +703,11 @@ namespace Ownership.Analyzers.Flow
                 }
             }
 
-            Die(dying, state, exit);
+            Die(dying, state, exit, kind);
         }
 
         /// <summary>OWN003: resources whose last holders go out of scope while still owned.</summary>
-        private void Die(HashSet<int> dying, FlowState state, IOperation? exit)
+        private void Die(HashSet<int> dying, FlowState state, Location? exit, LeakKind kind)
         {
             var held = 0UL;
             foreach (var variable in dying)
@@ -721,8 +721,8 @@ namespace Ownership.Analyzers.Flow
                 var resource = resources[id];
                 if (resource.Kind == ResourceKind.Owned && IsLeakCandidate(current) && !state.IsHeld(id, dying.Contains))
                 {
-                    var kind = current.Flags == StateFlags.Owned ? LeakKind.EveryPath : LeakKind.SomePath;
-                    Report(3, resource.AcquisitionSite, id, () => report.Leak(resource, exit, kind));
+                    var how = kind == LeakKind.ExceptionPath ? kind : current.Flags == StateFlags.Owned ? LeakKind.EveryPath : LeakKind.SomePath;
+                    Report(3, resource.AcquisitionSite, id, () => report.Leak(resource, exit, how));
                 }
             }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -26,17 +27,19 @@ namespace Ownership.Analyzers.Flow
         private readonly Dictionary<object, int> resourceBySite = new Dictionary<object, int>();
         private readonly Dictionary<IOperation, ulong> tryAcquisitions = new Dictionary<IOperation, ulong>();
         private readonly HashSet<string> capturedNames;
+        private readonly bool leaksOnExceptionPaths;
         private readonly HashSet<(int, int, int)> reported = new HashSet<(int, int, int)>();
         private readonly bool[] isFinallyBlock;
         private bool reporting;
 
-        private BodyAnalysis(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, IFlowReport report, HashSet<string> capturedNames, CancellationToken cancellationToken)
+        private BodyAnalysis(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, IFlowReport report, FlowSettings settings, CancellationToken cancellationToken)
         {
+            capturedNames = settings.CapturedNames;
+            leaksOnExceptionPaths = settings.LeaksOnExceptionPaths;
             this.graph = graph;
             this.method = method;
             this.contracts = contracts;
             this.report = report;
-            this.capturedNames = capturedNames;
             this.cancellationToken = cancellationToken;
             isFinallyBlock = new bool[graph.Blocks.Length];
             foreach (var block in graph.Blocks)
@@ -53,9 +56,9 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>Analyzes one body (a method, a lambda or a local function) and reports through <paramref name="report"/>.</summary>
-        public static void Run(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, IFlowReport report, HashSet<string> capturedNames, CancellationToken cancellationToken)
+        public static void Run(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, IFlowReport report, FlowSettings settings, CancellationToken cancellationToken)
         {
-            new BodyAnalysis(graph, method, contracts, report, capturedNames, cancellationToken).Run();
+            new BodyAnalysis(graph, method, contracts, report, settings, cancellationToken).Run();
         }
 
         private int VariableCount => variables.Count;
@@ -121,6 +124,11 @@ namespace Ownership.Analyzers.Flow
         {
             foreach (var operation in block.Operations)
             {
+                if (reporting && leaksOnExceptionPaths && MayThrow(operation))
+                {
+                    LeaveByException(block, state);
+                }
+
                 RunStatement(operation, state);
             }
 
@@ -174,20 +182,20 @@ namespace Ownership.Analyzers.Flow
             }
 
             var destination = branch.Destination;
-            exitOperation ??= LastOperation(source);
             if (destination is null)
             {
                 // Leaving by an exception: leaks there are reported only when the option asks for them.
                 return;
             }
 
+            var exit = (exitOperation ?? LastOperation(source))?.Syntax.GetLocation();
             if (destination.Kind == BasicBlockKind.Exit)
             {
-                LeaveBody(state, exitOperation);
+                LeaveBody(state, exitOperation is null ? EndOfBody() ?? exit : exit, LeakKind.EveryPath);
             }
             else if (!branch.LeavingRegions.IsEmpty)
             {
-                LeaveRegions(branch.LeavingRegions, state, exitOperation);
+                LeaveRegions(branch.LeavingRegions, state, exit);
             }
 
             sink(destination, state);
@@ -285,6 +293,91 @@ namespace Ownership.Analyzers.Flow
             }
 
             return changed;
+        }
+
+        /// <summary>With the option on: an exception here runs the enclosing <c>finally</c> blocks and leaves the body, unless caught.</summary>
+        private void LeaveByException(BasicBlock block, FlowState current)
+        {
+            var state = current.Clone();
+            for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            {
+                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is null)
+                {
+                    continue;
+                }
+
+                if (region.EnclosingRegion.Kind == ControlFlowRegionKind.TryAndCatch)
+                {
+                    return;
+                }
+
+                if (region.EnclosingRegion.Kind == ControlFlowRegionKind.TryAndFinally)
+                {
+                    state = RunFinally(region.EnclosingRegion.NestedRegions[1], state);
+                }
+            }
+
+            LeaveBody(state, null, LeakKind.ExceptionPath);
+        }
+
+        /// <summary>A statement that calls something other than a deallocator may throw.</summary>
+        private bool MayThrow(IOperation statement)
+        {
+            foreach (var operation in statement.DescendantsAndSelf())
+            {
+                var target = operation switch
+                {
+                    IInvocationOperation invocation => invocation.TargetMethod,
+                    IObjectCreationOperation creation => creation.Constructor,
+                    _ => null,
+                };
+                if (target is not null && !ReleasesSomething(contracts.GetMethod(target)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool ReleasesSomething(MethodContract contract)
+        {
+            if (contract.This.Kind == ContractKind.Releases || contract.This.Kind == ContractKind.Transfers)
+            {
+                return true;
+            }
+
+            foreach (var parameter in contract.Parameters)
+            {
+                if (parameter.Kind == ContractKind.Releases || parameter.Kind == ContractKind.Transfers)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The closing brace of the body, where falling off its end leaves it.</summary>
+        private Location? EndOfBody()
+        {
+            foreach (var token in graph.OriginalOperation.Syntax.DescendantTokens())
+            {
+                if (token.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.CloseBraceToken) && token.Parent == BodyBlock())
+                {
+                    return token.GetLocation();
+                }
+            }
+
+            return null;
+        }
+
+        private SyntaxNode? BodyBlock()
+        {
+            var syntax = graph.OriginalOperation.Syntax;
+            return syntax is Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax
+                ? syntax
+                : syntax.ChildNodes().FirstOrDefault(node => node is Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax);
         }
 
         private static IOperation? LastOperation(BasicBlock block)

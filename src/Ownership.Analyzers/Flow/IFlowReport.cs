@@ -28,7 +28,7 @@ namespace Ownership.Analyzers.Flow
         void DoubleRelease(IOperation release, string name, Resource resource, ResourceState state, bool isTransfer);
 
         /// <summary>OWN003: a resource is lost while still owned; <paramref name="exit"/> is where, when known.</summary>
-        void Leak(Resource resource, IOperation? exit, LeakKind kind);
+        void Leak(Resource resource, Location? exit, LeakKind kind);
 
         /// <summary>OWN004: <paramref name="assignment"/> overwrites the only holder of an owned resource.</summary>
         void Overwrite(IOperation assignment, string name, Resource resource);

@@ -50,18 +50,19 @@ namespace Ownership.Analyzers.Rules
                 analyzed = root;
                 var graph = context.GetControlFlowGraph(block);
                 var captured = CapturedNames(root.Syntax);
-                var reporter = new FlowDiagnostics(context.ReportDiagnostic, contracts.IsOptionOn(root.Syntax.SyntaxTree, Options.LeaksOnExceptionPaths));
-                AnalyzeGraph(graph, context.OwningSymbol as IMethodSymbol, contracts, reporter, captured, context);
+                var reporter = new FlowDiagnostics(context.ReportDiagnostic);
+                var settings = new FlowSettings(captured, contracts.IsOptionOn(root.Syntax.SyntaxTree, Options.LeaksOnExceptionPaths));
+                AnalyzeGraph(graph, context.OwningSymbol as IMethodSymbol, contracts, reporter, settings, context);
             }
         }
 
-        private static void AnalyzeGraph(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, FlowDiagnostics reporter, HashSet<string> captured, OperationBlockAnalysisContext context)
+        private static void AnalyzeGraph(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, FlowDiagnostics reporter, FlowSettings settings, OperationBlockAnalysisContext context)
         {
-            BodyAnalysis.Run(graph, method, contracts, reporter, captured, context.CancellationToken);
+            BodyAnalysis.Run(graph, method, contracts, reporter, settings, context.CancellationToken);
 
             foreach (var localFunction in graph.LocalFunctions)
             {
-                AnalyzeGraph(graph.GetLocalFunctionControlFlowGraph(localFunction, context.CancellationToken), localFunction, contracts, reporter, captured, context);
+                AnalyzeGraph(graph.GetLocalFunctionControlFlowGraph(localFunction, context.CancellationToken), localFunction, contracts, reporter, settings, context);
             }
 
             foreach (var block in graph.Blocks)
@@ -70,7 +71,7 @@ namespace Ownership.Analyzers.Rules
                 {
                     foreach (var lambda in LambdasIn(operation))
                     {
-                        AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken), lambda.Symbol, contracts, reporter, captured, context);
+                        AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken), lambda.Symbol, contracts, reporter, settings, context);
                     }
                 }
 
@@ -78,7 +79,7 @@ namespace Ownership.Analyzers.Rules
                 {
                     foreach (var lambda in LambdasIn(block.BranchValue))
                     {
-                        AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken), lambda.Symbol, contracts, reporter, captured, context);
+                        AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken), lambda.Symbol, contracts, reporter, settings, context);
                     }
                 }
             }

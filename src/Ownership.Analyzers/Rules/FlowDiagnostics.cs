@@ -9,12 +9,10 @@ namespace Ownership.Analyzers.Rules
     internal sealed class FlowDiagnostics : IFlowReport
     {
         private readonly Action<Diagnostic> report;
-        private readonly bool leaksOnExceptionPaths;
 
-        public FlowDiagnostics(Action<Diagnostic> report, bool leaksOnExceptionPaths)
+        public FlowDiagnostics(Action<Diagnostic> report)
         {
             this.report = report;
-            this.leaksOnExceptionPaths = leaksOnExceptionPaths;
         }
 
         public void UseAfterRelease(IOperation use, string name, Resource resource, ResourceState state)
@@ -46,13 +44,8 @@ namespace Ownership.Analyzers.Rules
                 Qualifier(state, release, site)));
         }
 
-        public void Leak(Resource resource, IOperation? exit, LeakKind kind)
+        public void Leak(Resource resource, Location? exit, LeakKind kind)
         {
-            if (kind == LeakKind.ExceptionPath && !leaksOnExceptionPaths)
-            {
-                return;
-            }
-
             var subject = resource.Name == resource.Origin ? "The value" : "'" + resource.Name + "'";
             var how = kind switch
             {
@@ -61,7 +54,7 @@ namespace Ownership.Analyzers.Rules
                 LeakKind.ExceptionPath => "when an exception leaves its scope",
                 _ => "before it goes out of scope",
             };
-            var places = exit is null ? new[] { resource.Location } : new[] { resource.Location, exit.Syntax.GetLocation() };
+            var places = exit is null ? new[] { resource.Location } : new[] { resource.Location, exit };
             report(Diagnostic.Create(
                 Descriptors.OWN003Leak,
                 resource.Location,

@@ -1,0 +1,20 @@
+using System.Collections.Generic;
+
+namespace Ownership.Analyzers.Flow
+{
+    /// <summary>What one body's analysis needs besides its graph and the contracts.</summary>
+    internal sealed class FlowSettings
+    {
+        public FlowSettings(HashSet<string> capturedNames, bool leaksOnExceptionPaths)
+        {
+            CapturedNames = capturedNames;
+            LeaksOnExceptionPaths = leaksOnExceptionPaths;
+        }
+
+        /// <summary>Names used inside lambdas and local functions of the member: such variables may change behind the flow's back.</summary>
+        public HashSet<string> CapturedNames { get; }
+
+        /// <summary>The <c>ownership_leaks_on_exception_paths</c> option.</summary>
+        public bool LeaksOnExceptionPaths { get; }
+    }
+}
