@@ -47,6 +47,12 @@ namespace Ownership.Analyzers.Contracts
                           compilation.GetTypeByMetadataName(AttributeNames.Owned) is not null;
         }
 
+        /// <summary>The parsed lines of the built-in catalog.</summary>
+        internal static ImmutableArray<ContractLine> BuiltInLines => CatalogLines;
+
+        /// <summary>Problems in the built-in catalog itself (kept empty by a test).</summary>
+        internal static ImmutableArray<ContractError> BuiltInErrors => CatalogErrors;
+
         /// <summary>False when the compilation can hold no resource this package tracks.</summary>
         public bool HasAnything { get; }
 

@@ -450,7 +450,6 @@ namespace Ownership.Analyzers.Flow
 
         private void Release(ulong value, string? family, IOperation call, IOperation? argument, bool isTransfer, FlowState state)
         {
-            var single = value != 0 && (value & (value - 1)) == 0;
             foreach (var id in Bits(value))
             {
                 var resource = resources[id];
@@ -470,10 +469,9 @@ namespace Ownership.Analyzers.Flow
                     Report(10, call, id, () => report.WrongFamily(call, name, resource, family));
                 }
 
+                // Whichever resource the variable held on this path, it is the one released: every candidate is.
                 var gone = isTransfer ? StateFlags.Transferred : StateFlags.Released;
-                state.Resources[id] = single
-                    ? new ResourceState((current.Flags & StateFlags.Escaped) | gone, call)
-                    : new ResourceState(current.Flags | gone, current.Site ?? call);
+                state.Resources[id] = new ResourceState((current.Flags & StateFlags.Escaped) | gone, call);
             }
         }
 
@@ -580,7 +578,14 @@ namespace Ownership.Analyzers.Flow
 
                     break;
                 case IPropertyReferenceOperation { Property.Name: "IsAllocated" } allocated:
-                    RefineNull(Peek(allocated.Instance, state), !whenTrue, state);
+                    // GCHandle.Free zeroes the handle it is called on, so IsAllocated tells released from held.
+                    foreach (var id in Bits(Peek(allocated.Instance, state)))
+                    {
+                        var current = state.Resources[id];
+                        var held = current.Flags & ~(StateFlags.Gone | StateFlags.Null);
+                        state.Resources[id] = new ResourceState(whenTrue && held != 0 ? held : StateFlags.Null, current.Site);
+                    }
+
                     break;
             }
         }

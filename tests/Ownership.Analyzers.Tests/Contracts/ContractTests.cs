@@ -1,0 +1,213 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Ownership.Analyzers.Contracts;
+using Ownership.Analyzers.Rules;
+using Ownership.Analyzers.Tests.Rules;
+using Ownership.Analyzers.Tests.Verification;
+using Xunit;
+
+namespace Ownership.Analyzers.Tests.Contracts;
+
+public class ContractTests
+{
+    private const string NativeLib = """
+        public static unsafe class NativeLib
+        {
+            public static byte* open_buffer(int size) => (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)size);
+            public static void close_buffer(byte* buffer) => System.Runtime.InteropServices.NativeMemory.Free(buffer);
+        }
+
+        """;
+
+    private const string NativeLibContracts = """
+        # Contracts for a P/Invoke-style library we cannot annotate.
+        M:NativeLib.open_buffer(System.Int32)    return=owned:native
+        M:NativeLib.close_buffer(System.Byte*)   buffer=releases:native
+        """;
+
+    [Fact]
+    public void Catalog_parses_without_errors()
+    {
+        Assert.Empty(ContractProvider.BuiltInErrors.Select(error => error.Message));
+        Assert.True(ContractProvider.BuiltInLines.Length >= 60, $"only {ContractProvider.BuiltInLines.Length} catalog lines");
+    }
+
+    [Fact]
+    public void Every_catalog_line_resolves_against_the_runtime()
+    {
+        var compilation = CSharpCompilation.Create("Catalog", references: RuntimeReferences());
+        var unresolved = ContractProvider.BuiltInLines
+            .Where(line => DocumentationCommentId.GetSymbolsForDeclarationId(line.MemberId, compilation).IsDefaultOrEmpty)
+            .Select(line => $"line {line.LineNumber}: {line.MemberId}")
+            .ToList();
+        Assert.Empty(unresolved);
+
+        var provider = ContractProvider.Create(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), default);
+        Assert.Empty(provider.Errors.Select(error => error.Message));
+    }
+
+    [Theory]
+    [InlineData("M:System.Runtime.InteropServices.NativeMemory.Alloc(System.UIntPtr)", ContractKind.Owned, "native")]
+    [InlineData("M:System.Runtime.InteropServices.NativeMemory.AlignedAlloc(System.UIntPtr,System.UIntPtr)", ContractKind.Owned, "native-aligned")]
+    [InlineData("M:System.Runtime.InteropServices.Marshal.AllocHGlobal(System.Int32)", ContractKind.Owned, "hglobal")]
+    [InlineData("M:System.Runtime.InteropServices.Marshal.StringToCoTaskMemUTF8(System.String)", ContractKind.Owned, "cotaskmem")]
+    [InlineData("M:System.Runtime.InteropServices.GCHandle.Alloc(System.Object)", ContractKind.Owned, "gchandle")]
+    [InlineData("M:System.Buffers.ArrayPool`1.Rent(System.Int32)", ContractKind.Owned, "pool")]
+    [InlineData("M:System.Buffers.MemoryPool`1.Rent(System.Int32)", ContractKind.Owned, null)]
+    [InlineData("M:System.Runtime.InteropServices.CollectionsMarshal.AsSpan``1(System.Collections.Generic.List{``0})", ContractKind.Borrowed, null)]
+    public void Catalog_declares_the_returns_of_DESIGN(string id, ContractKind kind, string? family)
+    {
+        var compilation = CSharpCompilation.Create("Catalog", references: RuntimeReferences());
+        var provider = ContractProvider.Create(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), default);
+        var method = (IMethodSymbol)DocumentationCommentId.GetFirstSymbolForDeclarationId(id, compilation)!;
+        var contract = provider.GetMethod(method);
+        Assert.Equal(kind, contract.Return.Kind);
+        Assert.Equal(family, contract.Return.Family);
+    }
+
+    [Theory]
+    [InlineData("M:System.Runtime.InteropServices.NativeMemory.Free(System.Void*)", "native")]
+    [InlineData("M:System.Runtime.InteropServices.NativeMemory.AlignedFree(System.Void*)", "native-aligned")]
+    [InlineData("M:System.Runtime.InteropServices.Marshal.FreeHGlobal(System.IntPtr)", "hglobal")]
+    [InlineData("M:System.Runtime.InteropServices.Marshal.FreeCoTaskMem(System.IntPtr)", "cotaskmem")]
+    [InlineData("M:System.Buffers.ArrayPool`1.Return(`0[],System.Boolean)", "pool")]
+    public void Catalog_declares_the_deallocators_of_DESIGN(string id, string family)
+    {
+        var compilation = CSharpCompilation.Create("Catalog", references: RuntimeReferences());
+        var provider = ContractProvider.Create(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), default);
+        var method = (IMethodSymbol)DocumentationCommentId.GetFirstSymbolForDeclarationId(id, compilation)!;
+        var contract = provider.GetMethod(method).Parameter(0);
+        Assert.Equal(ContractKind.Releases, contract.Kind);
+        Assert.Equal(family, contract.Family);
+    }
+
+    [Fact]
+    public Task A_contract_file_makes_an_unannotated_library_checked()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                void Leaks()
+                {
+                    byte* b = {|OWN003:NativeLib.open_buffer(16)|};
+                    b[0] = 1;
+                }
+
+                void UseAfterClose()
+                {
+                    byte* b = NativeLib.open_buffer(16);
+                    NativeLib.close_buffer(b);
+                    {|OWN001:b|}[0] = 1;
+                }
+
+                void WrongFamily()
+                {
+                    byte* b = NativeLib.open_buffer(16);
+                    {|OWN010:NativeMemory.AlignedFree(b)|};
+                }
+
+                void Fine()
+                {
+                    byte* b = NativeLib.open_buffer(16);
+                    NativeLib.close_buffer(b);
+                }
+                """, NativeLib),
+            AdditionalFiles = { ("native.ownership.txt", NativeLibContracts) },
+        });
+    }
+
+    [Fact]
+    public Task Without_the_contract_file_the_library_is_unchecked()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members("""
+            void Leaks()
+            {
+                byte* b = NativeLib.open_buffer(16);
+                b[0] = 1;
+            }
+            """, NativeLib));
+    }
+
+    [Fact]
+    public Task Files_not_ending_in_ownership_txt_are_ignored()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("void M() { byte* b = NativeLib.open_buffer(16); }", NativeLib),
+            AdditionalFiles = { ("native.txt", NativeLibContracts) },
+        });
+    }
+
+    [Fact]
+    public Task Attributes_win_over_contract_files()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("void M() { byte* b = Api.Create(8); Api.Destroy(b); }"),
+            AdditionalFiles = { ("api.ownership.txt", "M:Api.Destroy(System.Byte*) block=borrowed") },
+        });
+    }
+
+    [Theory]
+    [InlineData("NativeLib.open_buffer return=owned", "is not a documentation-comment ID")]
+    [InlineData("M:NativeLib.open_buffer(System.Int32)", "has no contract")]
+    [InlineData("M:NativeLib.open_buffer(System.Int32) return", "is not a key=value pair")]
+    [InlineData("M:NativeLib.open_buffer(System.Int32) return=leased", "'leased' in 'return=leased' is not a contract kind")]
+    [InlineData("M:NativeLib.open_buffer(System.Int32) return=owned return=owned", "'return' is given twice")]
+    [InlineData("M:NativeLib.open_buffer(System.Int32) return=releases", "a return is owned or borrowed")]
+    [InlineData("M:NativeLib.open_buffer(System.Int32) return=owned:", "empty detail")]
+    [InlineData("M:NativeLib.close_buffer(System.Byte*) buffer=invalidates:x", "takes no detail")]
+    [InlineData("M:NativeLib.close_buffer(System.Byte*) buf=releases", "'buf' is not a parameter of 'M:NativeLib.close_buffer(System.Byte*)'; its parameters are: buffer")]
+    [InlineData("M:NativeLib.close_buffer(System.Byte*) this=releases", "'this=' on the static method")]
+    [InlineData("M:NativeLib.close(System.Byte*) buffer=releases", "names no member of its type")]
+    [InlineData("T:NativeLib return=owned", "does not fit a type, field or property")]
+    public Task A_malformed_line_is_OWN012_at_its_line(string line, string message)
+    {
+        return AnalyzerVerifier<AnnotationAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("void M() { }", NativeLib),
+            AdditionalFiles = { ("lib.ownership.txt", "# first line is a comment\n\n{|#0:" + line + "|}\nM:NativeLib.open_buffer(System.Int32) return=owned # a trailing comment\n") },
+            ExpectedDiagnostics =
+            {
+                AnalyzerVerifier<AnnotationAnalyzer>.Diagnostic("OWN012").WithLocation(0).WithMessageContaining("lib.ownership.txt(3): ").WithMessageContaining(message),
+            },
+        });
+    }
+
+    [Fact]
+    public Task A_member_of_an_assembly_that_is_not_referenced_is_not_an_error()
+    {
+        return AnalyzerVerifier<AnnotationAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("void M() { }"),
+            AdditionalFiles = { ("lib.ownership.txt", "M:Other.Library.Open(System.Int32) return=owned\n") },
+        });
+    }
+
+    [Fact]
+    public void Parser_keeps_ctor_ids_and_strips_comments()
+    {
+        var lines = new List<ContractLine>();
+        var errors = new List<ContractError>();
+        ContractFile.Parse("x.ownership.txt", SourceText.From("M:System.Span`1.#ctor(System.Void*,System.Int32)  pointer=borrowed  # views\n#whole line\n"), lines, errors);
+        Assert.Empty(errors);
+        var line = Assert.Single(lines);
+        Assert.Equal("M:System.Span`1.#ctor(System.Void*,System.Int32)", line.MemberId);
+        Assert.Equal("pointer", Assert.Single(line.Entries).Key);
+        Assert.Equal(ContractKind.Borrowed, line.Entries[0].Value.Kind);
+    }
+
+    private static IEnumerable<MetadataReference> RuntimeReferences()
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        return paths.Select(path => MetadataReference.CreateFromFile(path));
+    }
+}

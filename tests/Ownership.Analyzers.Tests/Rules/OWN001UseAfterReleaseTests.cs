@@ -1,0 +1,425 @@
+using System.Threading.Tasks;
+using Ownership.Analyzers.Rules;
+using Ownership.Analyzers.Tests.Verification;
+using Xunit;
+
+namespace Ownership.Analyzers.Tests.Rules;
+
+public class OWN001UseAfterReleaseTests
+{
+    public static TheoryData<string> Flagged => new()
+    {
+        // Write through a freed native block.
+        """
+        void M()
+        {
+            byte* p = (byte*)NativeMemory.Alloc(16);
+            NativeMemory.Free(p);
+            {|OWN001:p|}[0] = 1;
+        }
+        """,
+        // Read after free through an annotated deallocator.
+        """
+        int M()
+        {
+            byte* p = Api.Create(8);
+            Api.Destroy(p);
+            return *{|OWN001:p|};
+        }
+        """,
+        // Passing a freed block to a helper.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            Api.Destroy(p);
+            Api.Fill({|OWN001:p|}, 8);
+        }
+        """,
+        // Use after transfer (use after move).
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            Api.Consume(p);
+            {|OWN001:p|}[0] = 2;
+        }
+        """,
+        // Use through an alias of the freed block.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            byte* q = p;
+            Api.Destroy(q);
+            {|OWN001:p|}[1] = 0;
+        }
+        """,
+        // Released on one branch only: used on some path.
+        """
+        void M(bool done)
+        {
+            byte* p = Api.Create(8);
+            if (done)
+            {
+                Api.Destroy(p);
+            }
+
+            {|OWN001:p|}[0] = 1;
+            Api.Destroy(p);
+        }
+        """,
+        // Freed in the loop body, used again in the next iteration.
+        """
+        void M(int n)
+        {
+            byte* p = Api.Create(8);
+            for (int i = 0; i < n; i++)
+            {
+                {|OWN001:p|}[0] = (byte)i;
+                if (i == n - 1)
+                {
+                    Api.Destroy(p);
+                }
+            }
+        }
+        """,
+        // A rented array read after it went back to the pool.
+        """
+        int M()
+        {
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(64);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return {|OWN001:buffer|}[0];
+        }
+        """,
+        // A rented array written to a stream after it went back to the pool.
+        """
+        void M(Stream stream)
+        {
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(64);
+            ArrayPool<byte>.Shared.Return(buffer);
+            stream.Write({|OWN001:buffer|}, 0, 64);
+        }
+        """,
+        // HGlobal string read after it was freed.
+        """
+        string? M(string text)
+        {
+            IntPtr s = Marshal.StringToHGlobalAnsi(text);
+            Marshal.FreeHGlobal(s);
+            return Marshal.PtrToStringAnsi({|OWN001:s|});
+        }
+        """,
+        // A disposed owned object used again.
+        """
+        void M()
+        {
+            Handle h = Api.Open();
+            h.Dispose();
+            {|OWN001:h|}.Write(3);
+        }
+        """,
+        // Released through a [Releases] helper, then used.
+        """
+        void M()
+        {
+            Handle h = new Handle();
+            Api.Close(h);
+            {|OWN001:h|}.Write(1);
+        }
+        """,
+        // Realloc releases the old pointer: using it afterwards is use after free.
+        """
+        void M()
+        {
+            byte* p = (byte*)NativeMemory.Alloc(16);
+            byte* q = (byte*)NativeMemory.Realloc(p, 64);
+            {|OWN001:p|}[0] = 1;
+            NativeMemory.Free(q);
+        }
+        """,
+        // Freed in a finally, used after the try statement.
+        """
+        void M()
+        {
+            byte* p = Api.Create(4);
+            try
+            {
+                p[0] = 1;
+            }
+            finally
+            {
+                Api.Destroy(p);
+            }
+
+            {|OWN001:p|}[1] = 2;
+        }
+        """,
+        // Pointer arithmetic on a freed block.
+        """
+        void M()
+        {
+            byte* p = Api.Create(16);
+            Api.Destroy(p);
+            byte* q = {|OWN001:p|} + 4;
+        }
+        """,
+        // Freed in a switch arm, used after the switch.
+        """
+        void M(int kind)
+        {
+            byte* p = Api.Create(16);
+            switch (kind)
+            {
+                case 0:
+                    Api.Destroy(p);
+                    break;
+                default:
+                    break;
+            }
+
+            {|OWN001:p|}[0] = 0;
+            if (kind != 0) Api.Destroy(p);
+        }
+        """,
+        // A GCHandle's target read after Free.
+        """
+        object? M(object value)
+        {
+            GCHandle handle = GCHandle.Alloc(value);
+            handle.Free();
+            return {|OWN001:handle|}.Target;
+        }
+        """,
+    };
+
+    public static TheoryData<string> Silent => new()
+    {
+        // Free as the last thing.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            p[0] = 1;
+            Api.Destroy(p);
+        }
+        """,
+        // try/finally.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            try { p[0] = 1; }
+            finally { Api.Destroy(p); }
+        }
+        """,
+        // using on an owned disposable.
+        """
+        void M()
+        {
+            using Handle h = Api.Open();
+            h.Write(1);
+        }
+        """,
+        // using block.
+        """
+        void M()
+        {
+            using (Handle h = Api.Open())
+            {
+                h.Write(2);
+            }
+        }
+        """,
+        // Reassignment after free re-initializes the variable.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            Api.Destroy(p);
+            p = Api.Create(16);
+            p[0] = 1;
+            Api.Destroy(p);
+        }
+        """,
+        // Reset to null after free, then a null check.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            Api.Destroy(p);
+            p = null;
+            if (p != null) p[0] = 1;
+        }
+        """,
+        // A fresh block per loop iteration.
+        """
+        void M(int n)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                byte* p = Api.Create(8);
+                p[0] = (byte)i;
+                Api.Destroy(p);
+            }
+        }
+        """,
+        // Free on each branch, use before.
+        """
+        void M(bool fast)
+        {
+            byte* p = Api.Create(8);
+            p[0] = 1;
+            if (fast) { Api.Destroy(p); return; }
+            p[1] = 2;
+            Api.Destroy(p);
+        }
+        """,
+        // Early return before the free.
+        """
+        int M(bool skip)
+        {
+            byte* p = Api.Create(8);
+            if (skip)
+            {
+                Api.Destroy(p);
+                return 0;
+            }
+
+            int v = p[0];
+            Api.Destroy(p);
+            return v;
+        }
+        """,
+        // ArrayPool rent/return in finally.
+        """
+        int M(Stream stream)
+        {
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
+            try
+            {
+                return stream.Read(buffer, 0, buffer.Length);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        """,
+        // StringToHGlobalAnsi with FreeHGlobal in finally.
+        """
+        string? M(string text)
+        {
+            IntPtr s = Marshal.StringToHGlobalAnsi(text);
+            try { return Marshal.PtrToStringAnsi(s); }
+            finally { Marshal.FreeHGlobal(s); }
+        }
+        """,
+        // Comparing a freed pointer is not reading through it.
+        """
+        bool M()
+        {
+            byte* p = Api.Create(8);
+            Api.Destroy(p);
+            return p == null;
+        }
+        """,
+        // Realloc result replaces the variable.
+        """
+        void M()
+        {
+            byte* p = (byte*)NativeMemory.Alloc(16);
+            p = (byte*)NativeMemory.Realloc(p, 64);
+            p[63] = 1;
+            NativeMemory.Free(p);
+        }
+        """,
+        // The Try pattern: released only where it was acquired.
+        """
+        void M()
+        {
+            if (Api.TryCreate(8, out byte* p))
+            {
+                p[0] = 1;
+                Api.Destroy(p);
+            }
+        }
+        """,
+        // A lambda uses a block the outer code keeps alive until after the call.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            Action write = () => p[0] = 1;
+            write();
+            Api.Destroy(p);
+        }
+        """,
+        // GCHandle freed once, guarded by IsAllocated.
+        """
+        void M(object value)
+        {
+            GCHandle handle = GCHandle.Alloc(value, GCHandleType.Pinned);
+            try { IntPtr address = handle.AddrOfPinnedObject(); }
+            finally { if (handle.IsAllocated) handle.Free(); }
+        }
+        """,
+        // Disposing twice is allowed by the IDisposable contract; using after is not tested here.
+        """
+        void M()
+        {
+            Handle h = Api.Open();
+            h.Write(1);
+            h.Dispose();
+            h.Dispose();
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(Flagged))]
+    public Task Flags_use_after_release(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
+
+    [Theory]
+    [MemberData(nameof(Silent))]
+    public Task Stays_silent(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
+
+    [Fact]
+    public Task Message_names_the_variable_the_release_and_its_line()
+    {
+        var source = TestCode.Members("""
+            void M()
+            {
+                byte* p = (byte*){|#0:NativeMemory.Alloc(16)|};
+                {|#1:NativeMemory.Free(p)|};
+                {|#2:p|}[0] = 1;
+            }
+            """);
+        var line = TestCode.LineOf(source, "{|#1:");
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(
+            source,
+            AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN001")
+                .WithLocation(2).WithLocation(0).WithLocation(1)
+                .WithMessage($"'p' is used after it was released by 'NativeMemory.Free(p)' at line {line}"));
+    }
+
+    [Fact]
+    public Task Later_loop_iteration_says_so()
+    {
+        var source = TestCode.Members("""
+            void M(int n)
+            {
+                byte* p = {|OWN003:Api.Create(8)|};
+                for (int i = 0; i < n; i++)
+                {
+                    {|#0:p|}[0] = 1;
+                    {|OWN002:Api.Destroy(p)|};
+                }
+            }
+            """);
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(
+            source,
+            AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN001").WithLocation(0).WithMessageContaining("in an earlier iteration of the loop"));
+    }
+}

@@ -1,0 +1,368 @@
+using System.Threading.Tasks;
+using Ownership.Analyzers.Rules;
+using Ownership.Analyzers.Tests.Verification;
+using Xunit;
+
+namespace Ownership.Analyzers.Tests.Rules;
+
+public class OWN003LeakTests
+{
+    public static TheoryData<string> Flagged => new()
+    {
+        // Never freed.
+        """
+        void M()
+        {
+            byte* p = (byte*){|OWN003:NativeMemory.Alloc(16)|};
+            p[0] = 1;
+        }
+        """,
+        // Early return skips the free.
+        """
+        void M(bool skip)
+        {
+            byte* p = {|OWN003:Api.Create(8)|};
+            if (skip) return;
+            Api.Destroy(p);
+        }
+        """,
+        // Discarded owned result.
+        """
+        void M()
+        {
+            {|OWN003:Api.Create(8)|};
+        }
+        """,
+        // Discarded HGlobal.
+        """
+        void M()
+        {
+            {|OWN003:Marshal.AllocHGlobal(32)|};
+        }
+        """,
+        // Rented and never returned.
+        """
+        int M(Stream stream)
+        {
+            byte[] buffer = {|OWN003:ArrayPool<byte>.Shared.Rent(4096)|};
+            return stream.Read(buffer, 0, buffer.Length);
+        }
+        """,
+        // Leaked in a loop: each iteration loses its block on continue.
+        """
+        void M(int n)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                byte* p = {|OWN003:Api.Create(8)|};
+                if (i % 2 == 0) continue;
+                Api.Destroy(p);
+            }
+        }
+        """,
+        // Leaked on break.
+        """
+        void M(int n)
+        {
+            while (n-- > 0)
+            {
+                byte* p = {|OWN003:Api.Create(8)|};
+                if (n == 3) break;
+                Api.Destroy(p);
+            }
+        }
+        """,
+        // Try pattern: acquired on success, never freed.
+        """
+        void M()
+        {
+            if (Api.TryCreate(8, {|OWN003:out byte* p|}))
+            {
+                p[0] = 1;
+            }
+        }
+        """,
+        // Only a [Borrowed] helper sees it.
+        """
+        void M()
+        {
+            byte* p = {|OWN003:Api.Create(8)|};
+            Api.Fill(p, 8);
+        }
+        """,
+        // An owned disposable never disposed.
+        """
+        void M()
+        {
+            Handle h = {|OWN003:Api.Open()|};
+            h.Write(1);
+        }
+        """,
+        // A new owned type never disposed.
+        """
+        void M()
+        {
+            var h = {|OWN003:new Handle()|};
+            h.Write(2);
+        }
+        """,
+        // Freed on one branch only.
+        """
+        void M(bool done)
+        {
+            byte* p = {|OWN003:Api.Create(8)|};
+            if (done) Api.Destroy(p);
+        }
+        """,
+        // A [Transfers] parameter this method never passes on.
+        """
+        void M([Transfers] byte* {|OWN003:block|})
+        {
+            block[0] = 1;
+        }
+        """,
+        // A string marshalled to HGlobal and forgotten.
+        """
+        string? M(string text)
+        {
+            IntPtr s = {|OWN003:Marshal.StringToHGlobalUni(text)|};
+            return Marshal.PtrToStringUni(s);
+        }
+        """,
+        // A GCHandle never freed.
+        """
+        IntPtr M(byte[] data)
+        {
+            GCHandle handle = {|OWN003:GCHandle.Alloc(data, GCHandleType.Pinned)|};
+            return handle.AddrOfPinnedObject();
+        }
+        """,
+        // Throwing before the free on a normal (explicit) path: the throw is not the leak, the return is.
+        """
+        int M(int size)
+        {
+            byte* p = {|OWN003:Api.Create(size)|};
+            if (size > 100) return -1;
+            int v = p[0];
+            Api.Destroy(p);
+            return v;
+        }
+        """,
+    };
+
+    public static TheoryData<string> Silent => new()
+    {
+        // Freed.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            Api.Destroy(p);
+        }
+        """,
+        // try/finally.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            try { p[0] = 1; }
+            finally { Api.Destroy(p); }
+        }
+        """,
+        // using var.
+        """
+        void M()
+        {
+            using var h = Api.Open();
+            h.Write(1);
+        }
+        """,
+        // Returned as [Owned].
+        """
+        [return: Owned("native")]
+        byte* M()
+        {
+            byte* p = Api.Create(8);
+            p[0] = 1;
+            return p;
+        }
+        """,
+        // Stored into a field: the object owns it now.
+        """
+        byte* buffer;
+        void M()
+        {
+            buffer = Api.Create(8);
+        }
+        """,
+        // Given to an unannotated helper that might keep it.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            Api.Remember(p);
+        }
+        """,
+        // Transferred.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            Api.Consume(p);
+        }
+        """,
+        // Null-checked acquisition.
+        """
+        void M(bool need)
+        {
+            byte* p = need ? Api.Create(8) : null;
+            if (p == null) return;
+            Api.Destroy(p);
+        }
+        """,
+        // Try pattern with free.
+        """
+        void M()
+        {
+            if (!Api.TryCreate(8, out byte* p)) return;
+            try { p[0] = 1; }
+            finally { Api.Destroy(p); }
+        }
+        """,
+        // Stored into an array.
+        """
+        void M(IntPtr[] slots, int i)
+        {
+            slots[i] = Marshal.AllocHGlobal(8);
+        }
+        """,
+        // Added to a list.
+        """
+        void M(List<IntPtr> handles)
+        {
+            handles.Add(Marshal.AllocHGlobal(8));
+        }
+        """,
+        // Handed to an out parameter.
+        """
+        void M([Owned] out IntPtr result)
+        {
+            result = Marshal.AllocHGlobal(8);
+        }
+        """,
+        // Captured by a lambda that frees it.
+        """
+        Action M()
+        {
+            byte* p = Api.Create(8);
+            return () => Api.Destroy(p);
+        }
+        """,
+        // The pool array returned on every path.
+        """
+        int M(Stream stream, bool fast)
+        {
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(64);
+            if (fast)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                return 0;
+            }
+
+            int n = stream.Read(buffer, 0, 64);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return n;
+        }
+        """,
+        // Correlated flag: acquired and released under the same condition.
+        """
+        void M(bool owns)
+        {
+            byte* p = null;
+            if (owns) p = Api.Create(8);
+            Console.WriteLine(owns);
+            if (owns) Api.Destroy(p);
+        }
+        """,
+        // A Handle released by a [Releases] helper.
+        """
+        void M()
+        {
+            var h = new Handle();
+            Api.Close(h);
+        }
+        """,
+        // Exceptions are not leaks by default.
+        """
+        void M(Stream stream)
+        {
+            byte* p = Api.Create(8);
+            stream.Flush();
+            Api.Destroy(p);
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(Flagged))]
+    public Task Flags_leak(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
+
+    [Theory]
+    [MemberData(nameof(Silent))]
+    public Task Stays_silent(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
+
+    [Fact]
+    public Task Exception_paths_are_reported_with_the_option_on()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                void M(Stream stream)
+                {
+                    byte* p = {|OWN003:Api.Create(8)|};
+                    stream.Flush();
+                    Api.Destroy(p);
+                }
+
+                void Protected(Stream stream)
+                {
+                    byte* p = Api.Create(8);
+                    try { stream.Flush(); }
+                    finally { Api.Destroy(p); }
+                }
+                """),
+            EditorConfig = "is_global = true\nownership_leaks_on_exception_paths = true",
+        });
+    }
+
+    [Fact]
+    public Task Message_says_the_result_is_discarded()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(
+            TestCode.Members("""
+                void M()
+                {
+                    {|#0:Marshal.AllocHGlobal(8)|};
+                }
+                """),
+            AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN003").WithLocation(0).WithLocation(0)
+                .WithMessageContaining("The value acquired by 'Marshal.AllocHGlobal(8)'").WithMessageContaining("because the result is discarded"));
+    }
+
+    [Fact]
+    public Task Leak_points_at_the_acquisition_and_the_exit()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(
+            TestCode.Members("""
+                int M(bool skip)
+                {
+                    byte* p = {|#0:Api.Create(8)|};
+                    if (skip) return {|#1:-1|};
+                    Api.Destroy(p);
+                    return 0;
+                }
+                """),
+            AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN003").WithLocation(0).WithLocation(0).WithLocation(1)
+                .WithMessageContaining("'p' acquired by 'Api.Create(8)'"));
+    }
+}

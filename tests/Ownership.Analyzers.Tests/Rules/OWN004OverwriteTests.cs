@@ -1,0 +1,319 @@
+using System.Threading.Tasks;
+using Ownership.Analyzers.Rules;
+using Ownership.Analyzers.Tests.Verification;
+using Xunit;
+
+namespace Ownership.Analyzers.Tests.Rules;
+
+public class OWN004OverwriteTests
+{
+    public static TheoryData<string> Flagged => new()
+    {
+        // A local overwritten by a second allocation.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            {|OWN004:p = Api.Create(16)|};
+            Api.Destroy(p);
+        }
+        """,
+        // Overwritten with null.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            p[0] = 1;
+            {|OWN004:p = null|};
+        }
+        """,
+        // A field assigned twice in the same method.
+        """
+        byte* buffer;
+        void Init()
+        {
+            buffer = Api.Create(8);
+            {|OWN004:buffer = Api.Create(16)|};
+        }
+        """,
+        // An HGlobal handle overwritten.
+        """
+        void M()
+        {
+            IntPtr h = Marshal.AllocHGlobal(8);
+            {|OWN004:h = Marshal.AllocHGlobal(16)|};
+            Marshal.FreeHGlobal(h);
+        }
+        """,
+        // A pool array overwritten by another rent.
+        """
+        void M()
+        {
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+            {|OWN004:buffer = ArrayPool<byte>.Shared.Rent(32)|};
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        """,
+        // Allocated in every iteration into a variable declared outside the loop.
+        """
+        void M(int n)
+        {
+            byte* p = null;
+            for (int i = 0; i < n; i++)
+            {
+                {|OWN004:p = Api.Create(8)|};
+            }
+
+            if (p != null) Api.Destroy(p);
+        }
+        """,
+        // An owned disposable overwritten.
+        """
+        void M()
+        {
+            Handle h = Api.Open();
+            {|OWN004:h = Api.Open()|};
+            h.Dispose();
+        }
+        """,
+        // Overwritten by an unrelated pointer.
+        """
+        void M(byte* other)
+        {
+            byte* p = Api.Create(8);
+            {|OWN004:p = other|};
+        }
+        """,
+        // Overwritten with default.
+        """
+        void M()
+        {
+            IntPtr h = Marshal.AllocCoTaskMem(8);
+            {|OWN004:h = default|};
+        }
+        """,
+        // A GCHandle overwritten by a new one.
+        """
+        void M(object a, object b)
+        {
+            GCHandle handle = GCHandle.Alloc(a);
+            {|OWN004:handle = GCHandle.Alloc(b)|};
+            handle.Free();
+        }
+        """,
+        // Overwritten inside a branch.
+        """
+        void M(bool again)
+        {
+            byte* p = Api.Create(8);
+            if (again)
+            {
+                {|OWN004:p = Api.Create(32)|};
+            }
+
+            Api.Destroy(p);
+        }
+        """,
+        // A field overwritten after an acquisition in the same method, with a use in between.
+        """
+        IntPtr handle;
+        void Open()
+        {
+            handle = Marshal.AllocHGlobal(8);
+            Marshal.WriteByte(handle, 0, 1);
+            {|OWN004:handle = Marshal.AllocHGlobal(8)|};
+        }
+        """,
+        // Overwritten by an out argument of an owning Try call.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            {|OWN004:p = (byte*)NativeMemory.AllocZeroed(8)|};
+            NativeMemory.Free(p);
+        }
+        """,
+        // A string marshalled twice into the same variable.
+        """
+        void M(string a, string b)
+        {
+            IntPtr s = Marshal.StringToHGlobalAnsi(a);
+            {|OWN004:s = Marshal.StringToHGlobalAnsi(b)|};
+            Marshal.FreeHGlobal(s);
+        }
+        """,
+        // A static field of the same type, assigned twice.
+        """
+        static IntPtr shared;
+        static void Init()
+        {
+            shared = Marshal.AllocHGlobal(8);
+            {|OWN004:shared = Marshal.AllocHGlobal(16)|};
+        }
+        """,
+    };
+
+    public static TheoryData<string> Silent => new()
+    {
+        // Freed before the overwrite.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            Api.Destroy(p);
+            p = Api.Create(16);
+            Api.Destroy(p);
+        }
+        """,
+        // Realloc replaces the variable with the result.
+        """
+        void M()
+        {
+            void* p = NativeMemory.Alloc(8);
+            p = NativeMemory.Realloc(p, 16);
+            NativeMemory.Free(p);
+        }
+        """,
+        // Reset after free.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            Api.Destroy(p);
+            p = null;
+        }
+        """,
+        // Copied before the overwrite: the copy still holds it.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            byte* keep = p;
+            p = Api.Create(8);
+            Api.Destroy(keep);
+            Api.Destroy(p);
+        }
+        """,
+        // A field reassigned after release.
+        """
+        byte* buffer;
+        void Resize(int size)
+        {
+            if (buffer != null) Api.Destroy(buffer);
+            buffer = Api.Create(size);
+        }
+        """,
+        // A field assigned once: it may have held something before, but this method cannot know.
+        """
+        IntPtr handle;
+        void Open() => handle = Marshal.AllocHGlobal(8);
+        """,
+        // Transferred before the overwrite.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            Api.Consume(p);
+            p = Api.Create(8);
+            Api.Destroy(p);
+        }
+        """,
+        // Fresh local per iteration.
+        """
+        void M(int n)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                byte* p = Api.Create(8);
+                Api.Destroy(p);
+            }
+        }
+        """,
+        // Loop frees before reacquiring.
+        """
+        void M(int n)
+        {
+            byte* p = null;
+            for (int i = 0; i < n; i++)
+            {
+                if (p != null) Api.Destroy(p);
+                p = Api.Create(8);
+            }
+
+            if (p != null) Api.Destroy(p);
+        }
+        """,
+        // Given away to a helper that may keep it, then overwritten.
+        """
+        void M()
+        {
+            byte* p = Api.Create(8);
+            Api.Remember(p);
+            p = Api.Create(8);
+            Api.Destroy(p);
+        }
+        """,
+        // Stored in a field before the local is reused.
+        """
+        byte* saved;
+        void M()
+        {
+            byte* p = Api.Create(8);
+            saved = p;
+            p = Api.Create(16);
+            Api.Destroy(p);
+        }
+        """,
+        // Overwrite in the Try-failure branch: nothing was acquired.
+        """
+        void M()
+        {
+            if (!Api.TryCreate(8, out byte* p))
+            {
+                p = Api.Create(4);
+            }
+
+            Api.Destroy(p);
+        }
+        """,
+        // A null check before overwriting.
+        """
+        void M(bool make)
+        {
+            byte* p = make ? Api.Create(8) : null;
+            if (p == null)
+            {
+                p = Api.Create(4);
+            }
+
+            Api.Destroy(p);
+        }
+        """,
+        // Non-owned pointers are plain values.
+        """
+        void M(byte* a, byte* b)
+        {
+            byte* p = a;
+            p = b;
+        }
+        """,
+        // The disposable is disposed before reassignment.
+        """
+        void M()
+        {
+            Handle h = Api.Open();
+            h.Dispose();
+            h = Api.Open();
+            h.Dispose();
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(Flagged))]
+    public Task Flags_overwrite(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
+
+    [Theory]
+    [MemberData(nameof(Silent))]
+    public Task Stays_silent(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
+}
