@@ -15,7 +15,10 @@ public sealed class AnalyzerTest
     /// <summary>Additional files, e.g. <c>("contracts.ownership.txt", "…")</c>; markup in them marks diagnostics located in the file.</summary>
     public List<(string Path, string Text)> AdditionalFiles { get; } = new();
 
-    /// <summary>Global analyzer config text; <c>is_global = true</c> is added when missing.</summary>
+    /// <summary>
+    /// Analyzer config text (options and <c>dotnet_diagnostic.ID.severity</c>), read as a global config:
+    /// <c>is_global = true</c> may be left out, and section headers such as <c>[*.cs]</c> are ignored.
+    /// </summary>
     public string? EditorConfig { get; set; }
 
     /// <summary>When false (the default), a compiler error in the sources fails the test.</summary>

@@ -94,7 +94,7 @@ internal sealed class TestInput
 }
 
 /// <summary>
-/// The global analyzer config of a test: options for <see cref="AnalyzerConfigOptionsProvider"/>, and
+/// The analyzer config of a test, read as one global config: options for <see cref="AnalyzerConfigOptionsProvider"/>, and
 /// <c>dotnet_diagnostic.ID.severity</c> entries, which become the compilation's specific diagnostic options.
 /// </summary>
 internal sealed class TestConfig
@@ -120,10 +120,9 @@ internal sealed class TestConfig
             return Empty;
         }
 
-        if (!text.Contains("is_global", StringComparison.OrdinalIgnoreCase))
-        {
-            text = "is_global = true\n" + text;
-        }
+        // Every test file is C#, so section headers such as [*.cs] are dropped and all properties apply everywhere.
+        var lines = text.Replace("\r\n", "\n").Split('\n').Where(l => !l.TrimStart().StartsWith('['));
+        text = "is_global = true\n" + string.Join("\n", lines.Where(l => !l.Contains("is_global", StringComparison.OrdinalIgnoreCase)));
 
         var set = AnalyzerConfigSet.Create(new[] { AnalyzerConfig.Parse(text, "/.globalconfig") });
         var global = set.GlobalConfigOptions;

@@ -104,6 +104,19 @@ public class VerifierTests
     }
 
     [Fact]
+    public async Task Editor_config_sections_are_read_as_global()
+    {
+        var test = new AnalyzerTest
+        {
+            Source = Mark("Forbidden();", "{|OWN001:Forbidden()|};"),
+            EditorConfig = "root = true\n\n[*.cs]\ndotnet_diagnostic.OWN001.severity = warning\n",
+        };
+        await Verify.VerifyAsync(test);
+        test.EditorConfig = "[*.cs]\r\ndotnet_diagnostic.OWN001.severity = none\r\n";
+        await Assert.ThrowsAnyAsync<Exception>(() => Verify.VerifyAsync(test));
+    }
+
+    [Fact]
     public async Task Editor_config_options_reach_the_analyzer()
     {
         var test = new AnalyzerTest
