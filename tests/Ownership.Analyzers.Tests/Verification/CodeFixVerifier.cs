@@ -36,20 +36,25 @@ public static class CodeFixVerifier<TAnalyzer, TCodeFix>
     public static async Task VerifyCodeFixAsync(string[] sources, string[] fixedSources, string? equivalenceKey = null)
     {
         using var session = await Session.StartAsync(sources);
-        var applied = 0;
-        while (await session.FirstFixAsync(equivalenceKey) is var (_, action) && action is not null)
+        for (var applied = 0; ; applied++)
         {
-            if (++applied > MaxIterations)
+            var (_, action) = await session.FirstFixAsync(equivalenceKey);
+            if (action is null)
+            {
+                if (applied == 0)
+                {
+                    throw new XunitException($"{typeof(TCodeFix).Name} offered no fix{(equivalenceKey is null ? "" : $" with equivalence key '{equivalenceKey}'")}.");
+                }
+
+                break;
+            }
+
+            if (applied == MaxIterations)
             {
                 throw new XunitException($"{typeof(TCodeFix).Name} still offers fixes after {MaxIterations} applications; it does not converge.");
             }
 
             await session.ApplyAsync(action);
-        }
-
-        if (applied == 0)
-        {
-            throw new XunitException($"{typeof(TCodeFix).Name} offered no fix{(equivalenceKey is null ? "" : $" with equivalence key '{equivalenceKey}'")}.");
         }
 
         await session.AssertFixedAsync(fixedSources);
