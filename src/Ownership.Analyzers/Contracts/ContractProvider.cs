@@ -227,23 +227,23 @@ namespace Ownership.Analyzers.Contracts
             foreach (var attribute in attributes)
             {
                 var name = attribute.AttributeClass?.ToDisplayString();
-                var argument = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
+                var argument = SingleArgument(attribute);
                 switch (name)
                 {
                     case AttributeNames.Owned:
                     case AttributeNames.MustDisposeResource:
-                        if (name == AttributeNames.MustDisposeResource && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is false)
+                        if (name == AttributeNames.MustDisposeResource && argument is false)
                         {
                             continue;
                         }
 
-                        return new ValueContract(ContractKind.Owned, family: name == AttributeNames.Owned ? argument : null);
+                        return new ValueContract(ContractKind.Owned, family: name == AttributeNames.Owned ? argument as string : null);
                     case AttributeNames.Borrowed:
-                        return new ValueContract(ContractKind.Borrowed, borrowSource: argument);
+                        return new ValueContract(ContractKind.Borrowed, borrowSource: argument as string);
                     case AttributeNames.Transfers:
                         return new ValueContract(ContractKind.Transfers);
                     case AttributeNames.Releases:
-                        return new ValueContract(ContractKind.Releases, family: argument);
+                        return new ValueContract(ContractKind.Releases, family: argument as string);
                     case AttributeNames.HandlesResourceDisposal:
                         return new ValueContract(ContractKind.Releases);
                     case AttributeNames.Invalidates:
@@ -252,6 +252,18 @@ namespace Ownership.Analyzers.Contracts
             }
 
             return ValueContract.None;
+        }
+
+        /// <summary>The one scalar constructor argument of an attribute, or null (arrays and errors included).</summary>
+        private static object? SingleArgument(AttributeData attribute)
+        {
+            if (attribute.ConstructorArguments.Length != 1)
+            {
+                return null;
+            }
+
+            var argument = attribute.ConstructorArguments[0];
+            return argument.Kind == TypedConstantKind.Array || argument.Kind == TypedConstantKind.Error ? null : argument.Value;
         }
 
         private static void Resolve(

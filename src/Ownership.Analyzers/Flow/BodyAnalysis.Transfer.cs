@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
@@ -10,6 +11,9 @@ namespace Ownership.Analyzers.Flow
     /// <summary>The transfer function: what each operation does to the state. Values are bit sets of resources.</summary>
     internal sealed partial class BodyAnalysis
     {
+        private readonly Dictionary<CaptureId, int> captureTargets = new Dictionary<CaptureId, int>();
+        private readonly Dictionary<int, Location?> exitLocations = new Dictionary<int, Location?>();
+        private FlowState? exitState;
         private ulong acquiredInStatement;
         private ulong reacquiredWhileHeld;
 
@@ -59,6 +63,13 @@ namespace Ownership.Analyzers.Flow
                 case IFieldReferenceOperation field when IsTrackedField(field):
                     return state.PointsTo[VariableOf(field.Field)];
                 case IFlowCaptureOperation capture:
+                    var capturedVariable = VariableOfTarget(capture.Value);
+                    if (capturedVariable >= 0)
+                    {
+                        // The capture may stand for the variable itself, as the target of a later assignment.
+                        captureTargets[capture.Id] = capturedVariable;
+                    }
+
                     var captured = Evaluate(capture.Value, state);
                     state.PointsTo[VariableOf(capture.Id)] = captured;
                     return captured;
@@ -102,6 +113,10 @@ namespace Ownership.Analyzers.Flow
                         Use(Evaluate(index, state), index, state);
                     }
 
+                    return 0;
+                case IPropertyReferenceOperation { Property.Name: "IsAllocated" } allocated:
+                    // Asking a GCHandle whether it is allocated is how code avoids a double Free.
+                    Evaluate(allocated.Instance, state);
                     return 0;
                 case IPropertyReferenceOperation property:
                     Use(Evaluate(property.Instance, state), property.Instance, state);
@@ -189,7 +204,7 @@ namespace Ownership.Analyzers.Flow
 
         private ulong Assign(ISimpleAssignmentOperation assignment, FlowState state)
         {
-            var variable = VariableOfTarget(assignment.Target);
+            var variable = VariableOfAssignmentTarget(assignment.Target);
             if (variable < 0)
             {
                 // A store into memory, an array, another object or a property: the value may be kept there.
@@ -236,6 +251,17 @@ namespace Ownership.Analyzers.Flow
             }
         }
 
+        /// <summary>Where an assignment stores: a flow capture of a variable reference stands for that variable.</summary>
+        private int VariableOfAssignmentTarget(IOperation target)
+        {
+            if (target is IFlowCaptureReferenceOperation capture && captureTargets.TryGetValue(capture.Id, out var variable))
+            {
+                return variable;
+            }
+
+            return VariableOfTarget(target);
+        }
+
         private void EvaluateTargetChildren(IOperation target, FlowState state)
         {
             foreach (var child in target.ChildOperations)
@@ -262,7 +288,8 @@ namespace Ownership.Analyzers.Flow
         {
             foreach (var id in Bits(old))
             {
-                var lost = (reacquiredWhileHeld & (1UL << id)) != 0 ||
+                var reacquired = (reacquiredWhileHeld & (1UL << id)) != 0;
+                var lost = reacquired ||
                            ((value & (1UL << id)) == 0 && IsDefinitelyOwned(state.Resources[id]) && !state.IsHeld(id, v => v == variable));
                 if (!lost || resources[id].Kind != ResourceKind.Owned)
                 {
@@ -272,7 +299,11 @@ namespace Ownership.Analyzers.Flow
                 var resource = resources[id];
                 var name = variables[variable] is ISymbol symbol ? symbol.Name : resource.Name;
                 Report(4, assignment, id, () => report.Overwrite(assignment, name, resource));
-                state.Resources[id] = new ResourceState(state.Resources[id].Flags | StateFlags.Escaped, state.Resources[id].Site);
+                if (!reacquired)
+                {
+                    // Reported once here: the lost value is not reported again as a leak.
+                    state.Resources[id] = new ResourceState(state.Resources[id].Flags | StateFlags.Escaped, state.Resources[id].Site);
+                }
             }
         }
 
@@ -644,9 +675,10 @@ namespace Ownership.Analyzers.Flow
             return value is int i ? i == 0 : value is long l ? l == 0 : value is uint u ? u == 0 : value is ulong ul && ul == 0;
         }
 
+        /// <summary>Still owned on every path that acquired it (it may not have been acquired on others).</summary>
         private static bool IsDefinitelyOwned(ResourceState state)
         {
-            return state.Flags == StateFlags.Owned;
+            return state.Has(StateFlags.Owned) && !state.Has(StateFlags.Gone | StateFlags.Escaped | StateFlags.Unconfirmed | StateFlags.Stale);
         }
 
         /// <summary>Owned on some path, not kept elsewhere, not an unconfirmed Try… result, and not the correlated-flag pattern.</summary>
@@ -685,11 +717,60 @@ namespace Ownership.Analyzers.Flow
 
             if (dying.Count > 0)
             {
-                Die(dying, state, exit, LeakKind.EveryPath);
+                Die(dying, state, _ => exit, LeakKind.EveryPath);
+            }
+        }
+
+        /// <summary>
+        /// A path reaches the end of the body. Its state is joined with every other such path before leaks are judged,
+        /// so that ownership that followed correlated conditions ("if (owns) free") is seen as a whole.
+        /// </summary>
+        private void ReachExit(FlowState state, Location? exit)
+        {
+            if (!reporting)
+            {
+                return;
+            }
+
+            var atExit = state.Clone();
+            var dying = BodyVariables(atExit);
+            foreach (var variable in dying)
+            {
+                foreach (var id in Bits(atExit.PointsTo[variable]))
+                {
+                    if (!exitLocations.ContainsKey(id) && IsLeakCandidate(atExit.Resources[id]))
+                    {
+                        exitLocations.Add(id, exit);
+                    }
+                }
+            }
+
+            if (exitState is null)
+            {
+                exitState = atExit;
+            }
+            else
+            {
+                exitState.JoinWith(atExit);
+            }
+        }
+
+        /// <summary>After the reporting pass: leaks at the end of the body, judged on the join of every path there.</summary>
+        private void JudgeExit()
+        {
+            if (exitState is not null)
+            {
+                Die(BodyVariables(exitState), exitState, id => exitLocations.TryGetValue(id, out var location) ? location : null, LeakKind.EveryPath);
             }
         }
 
         private void LeaveBody(FlowState state, Location? exit, LeakKind kind)
+        {
+            Die(BodyVariables(state), state, _ => exit, kind);
+        }
+
+        /// <summary>The variables that die when the body ends; what <c>ref</c> and <c>out</c> parameters hold goes back to the caller.</summary>
+        private HashSet<int> BodyVariables(FlowState state)
         {
             var dying = new HashSet<int>();
             for (var i = 0; i < variables.Count; i++)
@@ -699,7 +780,6 @@ namespace Ownership.Analyzers.Flow
                     case IFieldSymbol:
                         break;
                     case IParameterSymbol { RefKind: RefKind.Out or RefKind.Ref }:
-                        // Handed back to the caller.
                         Escape(state.PointsTo[i], state);
                         break;
                     default:
@@ -708,11 +788,11 @@ namespace Ownership.Analyzers.Flow
                 }
             }
 
-            Die(dying, state, exit, kind);
+            return dying;
         }
 
         /// <summary>OWN003: resources whose last holders go out of scope while still owned.</summary>
-        private void Die(HashSet<int> dying, FlowState state, Location? exit, LeakKind kind)
+        private void Die(HashSet<int> dying, FlowState state, Func<int, Location?> exitOf, LeakKind kind)
         {
             var held = 0UL;
             foreach (var variable in dying)
@@ -727,7 +807,7 @@ namespace Ownership.Analyzers.Flow
                 if (resource.Kind == ResourceKind.Owned && IsLeakCandidate(current) && !state.IsHeld(id, dying.Contains))
                 {
                     var how = kind == LeakKind.ExceptionPath ? kind : current.Flags == StateFlags.Owned ? LeakKind.EveryPath : LeakKind.SomePath;
-                    Report(3, resource.AcquisitionSite, id, () => report.Leak(resource, exit, how));
+                    Report(3, resource.AcquisitionSite, id, () => report.Leak(resource, exitOf(id), how));
                 }
             }
 

@@ -92,8 +92,9 @@ namespace Ownership.Analyzers.Flow
                         var contract = ContractOf(parameter);
                         if (contract.Kind == ContractKind.Transfers || contract.Kind == ContractKind.Releases)
                         {
-                            // The caller handed it over: this body must release or transfer it.
-                            Bind(state, index, NewResource(ResourceKind.Owned, null, parameter.Locations.IsEmpty ? Location.None : parameter.Locations[0], parameter.Name, contract.Family, contracts.IsDisposable(parameter.Type)), StateFlags.Owned);
+                            // The caller handed it over: this body must release or transfer it. The family is the
+                            // caller's check; a deallocator's own body may release through lower-level calls.
+                            Bind(state, index, NewResource(ResourceKind.Owned, null, parameter.Locations.IsEmpty ? Location.None : parameter.Locations[0], parameter.Name, null, contracts.IsDisposable(parameter.Type)), StateFlags.Owned);
                         }
                         else if (CanHoldResource(parameter.Type))
                         {

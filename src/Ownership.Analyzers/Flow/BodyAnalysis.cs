@@ -117,6 +117,8 @@ namespace Ownership.Analyzers.Flow
                     ProcessBlock(block, input.Clone(), (_, _) => { });
                 }
             }
+
+            JudgeExit();
         }
 
         /// <summary>Runs one block's operations and hands the state on each outgoing branch to <paramref name="sink"/>.</summary>
@@ -191,7 +193,7 @@ namespace Ownership.Analyzers.Flow
             var exit = (exitOperation ?? LastOperation(source))?.Syntax.GetLocation();
             if (destination.Kind == BasicBlockKind.Exit)
             {
-                LeaveBody(state, exitOperation is null ? EndOfBody() ?? exit : exit, LeakKind.EveryPath);
+                ReachExit(state, exitOperation is null ? EndOfBody() ?? exit : exit);
             }
             else if (!branch.LeavingRegions.IsEmpty)
             {

@@ -28,12 +28,20 @@ namespace Ownership.Analyzers.Flow
 
         public FlowState Clone() => new FlowState((ulong[])PointsTo.Clone(), (ResourceState[])Resources.Clone());
 
-        /// <summary>Joins <paramref name="other"/> into this state; returns true when anything changed.</summary>
+        /// <summary>
+        /// Joins <paramref name="other"/> into this state; returns true when anything changed. A resource not acquired
+        /// on one side becomes <see cref="StateFlags.Null"/> ("maybe never acquired"); one released and no longer held
+        /// by any variable on one side contributes nothing, since no variable reaching the merge from there can touch it.
+        /// </summary>
         public bool JoinWith(FlowState other)
         {
             var changed = false;
+            var heldHere = 0UL;
+            var heldThere = 0UL;
             for (var i = 0; i < PointsTo.Length; i++)
             {
+                heldHere |= PointsTo[i];
+                heldThere |= other.PointsTo[i];
                 var joined = PointsTo[i] | other.PointsTo[i];
                 if (joined != PointsTo[i])
                 {
@@ -44,7 +52,22 @@ namespace Ownership.Analyzers.Flow
 
             for (var i = 0; i < Resources.Length; i++)
             {
-                var joined = Resources[i].Join(other.Resources[i]);
+                var here = Contribution(Resources[i], (heldHere & (1UL << i)) != 0);
+                var there = Contribution(other.Resources[i], (heldThere & (1UL << i)) != 0);
+                ResourceState joined;
+                if (here is null || there is null)
+                {
+                    joined = here ?? there ?? Resources[i];
+                }
+                else
+                {
+                    joined = here.Value.Join(there.Value);
+                    if ((here.Value.Flags == StateFlags.None) != (there.Value.Flags == StateFlags.None))
+                    {
+                        joined = new ResourceState(joined.Flags | StateFlags.Null, joined.Site);
+                    }
+                }
+
                 if (joined.Flags != Resources[i].Flags || (Resources[i].Site is null && joined.Site is not null))
                 {
                     Resources[i] = joined;
@@ -53,6 +76,12 @@ namespace Ownership.Analyzers.Flow
             }
 
             return changed;
+        }
+
+        /// <summary>What a side brings to a merge: null when the resource is gone and unreachable from every variable there.</summary>
+        private static ResourceState? Contribution(ResourceState state, bool held)
+        {
+            return !held && state.Has(StateFlags.Gone) ? null : state;
         }
 
         /// <summary>True when some variable other than those in <paramref name="excluded"/> may point to <paramref name="resource"/>.</summary>

@@ -18,7 +18,7 @@ namespace Ownership.Analyzers.Tests.Contracts;
 
 public class ContractTests
 {
-    private const string NativeLib = """
+    private const string NativeLibSource = """
         public static unsafe class NativeLib
         {
             public static byte* open_buffer(int size) => (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)size);
@@ -26,6 +26,14 @@ public class ContractTests
         }
 
         """;
+
+    /// <summary>A library compiled on its own, as a package the user cannot annotate would be.</summary>
+    private static readonly MetadataReference NativeLib = CSharpCompilation.Create(
+            "NativeLib",
+            new[] { CSharpSyntaxTree.ParseText(NativeLibSource) },
+            RuntimeReferences(),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true))
+        .ToMetadataReference();
 
     private const string NativeLibContracts = """
         # Contracts for a P/Invoke-style library we cannot annotate.
@@ -119,21 +127,26 @@ public class ContractTests
                     byte* b = NativeLib.open_buffer(16);
                     NativeLib.close_buffer(b);
                 }
-                """, NativeLib),
+                """),
             AdditionalFiles = { ("native.ownership.txt", NativeLibContracts) },
+            AdditionalReferences = { NativeLib },
         });
     }
 
     [Fact]
     public Task Without_the_contract_file_the_library_is_unchecked()
     {
-        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members("""
-            void Leaks()
-            {
-                byte* b = NativeLib.open_buffer(16);
-                b[0] = 1;
-            }
-            """, NativeLib));
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                void Leaks()
+                {
+                    byte* b = NativeLib.open_buffer(16);
+                    b[0] = 1;
+                }
+                """),
+            AdditionalReferences = { NativeLib },
+        });
     }
 
     [Fact]
@@ -141,8 +154,9 @@ public class ContractTests
     {
         return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
         {
-            Source = TestCode.Members("void M() { byte* b = NativeLib.open_buffer(16); }", NativeLib),
+            Source = TestCode.Members("void M() { byte* b = NativeLib.open_buffer(16); }"),
             AdditionalFiles = { ("native.txt", NativeLibContracts) },
+            AdditionalReferences = { NativeLib },
         });
     }
 
@@ -173,11 +187,27 @@ public class ContractTests
     {
         return AnalyzerVerifier<AnnotationAnalyzer>.VerifyAsync(new AnalyzerTest
         {
-            Source = TestCode.Members("void M() { }", NativeLib),
+            Source = TestCode.Members("void M() { }"),
+            AdditionalReferences = { NativeLib },
             AdditionalFiles = { ("lib.ownership.txt", "# first line is a comment\n\n{|#0:" + line + "|}\nM:NativeLib.open_buffer(System.Int32) return=owned # a trailing comment\n") },
             ExpectedDiagnostics =
             {
-                AnalyzerVerifier<AnnotationAnalyzer>.Diagnostic("OWN012").WithLocation(0).WithMessageContaining("lib.ownership.txt(3): ").WithMessageContaining(message),
+                AnalyzerVerifier<AnnotationAnalyzer>.Diagnostic("OWN012").WithLocation(0).WithMessageContaining(message),
+            },
+        });
+    }
+
+    [Fact]
+    public Task The_message_starts_with_the_file_and_line()
+    {
+        return AnalyzerVerifier<AnnotationAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("void M() { }"),
+            AdditionalFiles = { ("lib.ownership.txt", "\n{|#0:M:Api.Create(System.Int32) return=kept|}\n") },
+            ExpectedDiagnostics =
+            {
+                AnalyzerVerifier<AnnotationAnalyzer>.Diagnostic("OWN012").WithLocation(0)
+                    .WithMessage("lib.ownership.txt(2): 'kept' in 'return=kept' is not a contract kind; use owned, borrowed, transfers, releases or invalidates"),
             },
         });
     }

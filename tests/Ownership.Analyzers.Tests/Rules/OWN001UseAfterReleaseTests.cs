@@ -66,21 +66,18 @@ public class OWN001UseAfterReleaseTests
             }
 
             {|OWN001:p|}[0] = 1;
-            Api.Destroy(p);
+            {|OWN002:Api.Destroy(p)|};
         }
         """,
         // Freed in the loop body, used again in the next iteration.
         """
         void M(int n)
         {
-            byte* p = Api.Create(8);
+            byte* p = {|OWN003:Api.Create(8)|};
             for (int i = 0; i < n; i++)
             {
                 {|OWN001:p|}[0] = (byte)i;
-                if (i == n - 1)
-                {
-                    Api.Destroy(p);
-                }
+                {|OWN002:Api.Destroy(p)|};
             }
         }
         """,
@@ -176,11 +173,12 @@ public class OWN001UseAfterReleaseTests
                     Api.Destroy(p);
                     break;
                 default:
+                    p[1] = 1;
+                    Api.Destroy(p);
                     break;
             }
 
             {|OWN001:p|}[0] = 0;
-            if (kind != 0) Api.Destroy(p);
         }
         """,
         // A GCHandle's target read after Free.

@@ -346,7 +346,21 @@ public class OWN003LeakTests
                 }
                 """),
             AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN003").WithLocation(0).WithLocation(0)
-                .WithMessageContaining("The value acquired by 'Marshal.AllocHGlobal(8)'").WithMessageContaining("because the result is discarded"));
+                .WithMessageContaining("is not released or transferred because the result is discarded"));
+    }
+
+    [Fact]
+    public Task Discarded_result_has_no_name()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(
+            TestCode.Members("""
+                void M()
+                {
+                    {|#0:Marshal.AllocHGlobal(8)|};
+                }
+                """),
+            AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN003").WithLocation(0)
+                .WithMessageContaining("The value acquired by 'Marshal.AllocHGlobal(8)' at line"));
     }
 
     [Fact]
