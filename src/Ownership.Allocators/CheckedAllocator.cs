@@ -1,0 +1,588 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Ownership.Allocators;
+
+/// <summary>
+/// An allocator that checks its callers, as Zig's DebugAllocator or ASan do: redzones around each block catch overflow and
+/// underflow, freed memory is poisoned and quarantined to catch writes after free, and every free is matched against the
+/// blocks it handed out to catch double, invalid and interior frees. Reports name the allocation and release sites.
+/// Thread-safe.
+/// </summary>
+/// <remarks>
+/// Each block is laid out as <c>[left redzone][caller's bytes][right redzone]</c> inside one block of the inner allocator.
+/// The bookkeeping lives in managed memory, out of reach of the writes it is meant to catch.
+/// </remarks>
+[Owned]
+public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
+{
+    // After a freed block leaves quarantine its record is kept this much longer, so a late double free is still named as one.
+    private const int ForgetAfter = 8192;
+
+    private readonly IAllocator _inner;
+    private readonly nuint _redzone;
+    private readonly byte _redzoneByte;
+    private readonly byte _poison;
+    private readonly long _quarantineLimit;
+    private readonly bool _captureStackTraces;
+
+    private readonly object _gate = new();
+    private readonly Dictionary<nuint, Block> _live = new();
+    private readonly Dictionary<nuint, Block> _freed = new();
+    private readonly Queue<nuint> _quarantine = new();
+    private readonly Queue<(nuint Pointer, long Serial)> _forgetQueue = new();
+
+    private long _serial;
+    private long _liveBytes;
+    private long _peakBytes;
+    private long _totalAllocations;
+    private long _totalFrees;
+    private long _quarantinedBytes;
+    private OwnershipViolationException? _pending;
+    private bool _disposed;
+
+    /// <summary>Creates a checked allocator that takes its memory from <paramref name="inner"/>.</summary>
+    /// <param name="inner">Where the memory comes from, typically <see cref="NativeAllocator.Shared"/>.</param>
+    /// <param name="options">How to check; <c>null</c> for the defaults. Copied: later changes have no effect.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="inner"/> is <c>null</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public CheckedAllocator(IAllocator inner, CheckedAllocatorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        options ??= new CheckedAllocatorOptions();
+        options.Validate();
+        _inner = inner;
+        _redzone = (nuint)options.RedzoneSize;
+        _redzoneByte = options.RedzoneByte;
+        _poison = options.PoisonByte;
+        _quarantineLimit = options.QuarantineBytes;
+        _captureStackTraces = options.CaptureStackTraces;
+    }
+
+    /// <summary>A snapshot of the live, peak and total counts.</summary>
+    public AllocatorStatistics Statistics
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new AllocatorStatistics(_liveBytes, _live.Count, _peakBytes, _totalAllocations, _totalFrees, _quarantinedBytes);
+            }
+        }
+    }
+
+    /// <summary>Allocates a block surrounded by redzones and records the caller as its allocation site.</summary>
+    /// <param name="byteCount">The size of the block in bytes; must not be zero.</param>
+    /// <param name="alignment">The alignment of the block; a power of two.</param>
+    /// <param name="member">Filled in by the compiler: the calling member.</param>
+    /// <param name="file">Filled in by the compiler: the calling file.</param>
+    /// <param name="line">Filled in by the compiler: the calling line.</param>
+    /// <returns>The block, owned by the caller.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The size is zero or too large, or the alignment is not a power of two.</exception>
+    /// <exception cref="OwnershipViolationException">The allocator was disposed (<see cref="ViolationKind.UseAfterDispose"/>).</exception>
+    [return: Owned]
+    public void* Allocate(
+        nuint byteCount,
+        nuint alignment = 16,
+        [CallerMemberName] string member = "",
+        [CallerFilePath] string file = "",
+        [CallerLineNumber] int line = 0)
+    {
+        AllocationGuard.CheckSize(byteCount);
+        AllocationGuard.CheckAlignment(alignment);
+        var site = Site(member, file, line);
+        lock (_gate)
+        {
+            ThrowIfUnusable();
+            return AllocateLocked(byteCount, alignment, site, owner: null);
+        }
+    }
+
+    /// <summary>
+    /// Frees a block: checks its redzones, poisons it and puts it in quarantine. A null pointer is ignored.
+    /// A pointer this allocator never returned, an interior pointer, a second free or a corrupted redzone throws and
+    /// changes nothing.
+    /// </summary>
+    /// <param name="pointer">The block to free.</param>
+    /// <param name="member">Filled in by the compiler: the calling member.</param>
+    /// <param name="file">Filled in by the compiler: the calling file.</param>
+    /// <param name="line">Filled in by the compiler: the calling line.</param>
+    /// <exception cref="OwnershipViolationException">The free is wrong, a redzone was overwritten, or a block leaving quarantine was written after it was freed.</exception>
+    public void Free(
+        [Releases] void* pointer,
+        [CallerMemberName] string member = "",
+        [CallerFilePath] string file = "",
+        [CallerLineNumber] int line = 0)
+    {
+        if (pointer == null)
+        {
+            return;
+        }
+
+        var site = Site(member, file, line);
+        lock (_gate)
+        {
+            ThrowIfUnusable();
+            var evicted = FreeLocked((nuint)pointer, site, owner: null);
+            if (evicted is not null)
+            {
+                throw evicted;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves a block to a new one of <paramref name="byteCount"/> bytes (default alignment 16), copies the contents and frees
+    /// the old block, which is poisoned and quarantined: a pointer kept into it is caught when written through.
+    /// A null pointer allocates.
+    /// </summary>
+    /// <param name="pointer">The block to resize; released by the call.</param>
+    /// <param name="byteCount">The new size in bytes; must not be zero.</param>
+    /// <param name="member">Filled in by the compiler: the calling member.</param>
+    /// <param name="file">Filled in by the compiler: the calling file.</param>
+    /// <param name="line">Filled in by the compiler: the calling line.</param>
+    /// <returns>The new block, owned by the caller.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The size is zero or too large.</exception>
+    /// <exception cref="OwnershipViolationException">The old pointer cannot be freed (see <see cref="Free"/>); nothing changed.</exception>
+    [return: Owned]
+    public void* Reallocate(
+        [Releases] void* pointer,
+        nuint byteCount,
+        [CallerMemberName] string member = "",
+        [CallerFilePath] string file = "",
+        [CallerLineNumber] int line = 0) =>
+        ReallocateCore(pointer, byteCount, Site(member, file, line), owner: null);
+
+    [return: Owned]
+    void* IAllocator.Allocate(nuint byteCount, nuint alignment) => Allocate(byteCount, alignment, "", "", 0);
+
+    void IAllocator.Free([Releases] void* pointer) => Free(pointer, "", "", 0);
+
+    [return: Owned]
+    void* IAllocator.Reallocate([Releases] void* pointer, nuint byteCount) => ReallocateCore(pointer, byteCount, Site("", "", 0), owner: null);
+
+    /// <summary>Checks every live block's redzones and every quarantined block's poison; throws on the first damage found.</summary>
+    /// <param name="member">Filled in by the compiler: the calling member.</param>
+    /// <param name="file">Filled in by the compiler: the calling file.</param>
+    /// <param name="line">Filled in by the compiler: the calling line.</param>
+    /// <exception cref="OwnershipViolationException">A redzone or a freed block was written (<see cref="ViolationKind.BufferOverflow"/>,
+    /// <see cref="ViolationKind.BufferUnderflow"/>, <see cref="ViolationKind.UseAfterFree"/>).</exception>
+    public void Verify([CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var site = Site(member, file, line);
+        lock (_gate)
+        {
+            ThrowIfUnusable();
+            foreach (var block in _live.Values.OrderBy(b => b.Serial))
+            {
+                var damage = CheckRedzones(block, site);
+                if (damage is not null)
+                {
+                    throw damage;
+                }
+            }
+
+            foreach (var pointer in _quarantine)
+            {
+                var damage = CheckPoison(_freed[pointer], site);
+                if (damage is not null)
+                {
+                    throw damage;
+                }
+            }
+        }
+    }
+
+    /// <summary>The blocks still allocated, oldest first.</summary>
+    /// <returns>One entry per live block, with its allocation site.</returns>
+    public IReadOnlyList<LeakInfo> GetLeaks()
+    {
+        lock (_gate)
+        {
+            return _live.Values.OrderBy(b => b.Serial).Select(b => new LeakInfo(b.User, b.Size, b.Allocated.ToCallSite())).ToList();
+        }
+    }
+
+    /// <summary>Throws if any block is still allocated, naming each one's allocation site.</summary>
+    /// <exception cref="OwnershipViolationException">Some block was never freed (<see cref="ViolationKind.Leak"/>).</exception>
+    public void AssertNoLeaks()
+    {
+        var leaks = GetLeaks();
+        if (leaks.Count == 0)
+        {
+            return;
+        }
+
+        var message = new StringBuilder();
+        message.Append(leaks.Count == 1 ? "1 block leaked: " : $"{leaks.Count} blocks leaked: ");
+        message.AppendJoin("; ", leaks);
+        AppendStackTraces(message, leaks.Select(l => l.AllocationSite));
+        throw new OwnershipViolationException(message.ToString(), leaks.Select(l => l.AllocationSite).ToList());
+    }
+
+    /// <summary>Returns every block it still holds, live or quarantined, to the inner allocator. Later calls throw; a second <c>Dispose</c> does nothing.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var block in _live.Values)
+            {
+                _inner.Free(block.Base);
+            }
+
+            foreach (var pointer in _quarantine)
+            {
+                _inner.Free(_freed[pointer].Base);
+            }
+
+            _live.Clear();
+            _freed.Clear();
+            _quarantine.Clear();
+            _forgetQueue.Clear();
+            _liveBytes = 0;
+            _quarantinedBytes = 0;
+        }
+    }
+
+    /// <summary>Allocates on behalf of a container that frees the block itself; anyone else freeing it is a mismatched release.</summary>
+    internal void* AllocateFor(object owner, nuint byteCount, nuint alignment, string ownerName)
+    {
+        AllocationGuard.CheckSize(byteCount);
+        AllocationGuard.CheckAlignment(alignment);
+        lock (_gate)
+        {
+            ThrowIfUnusable();
+            return AllocateLocked(byteCount, alignment, Site(ownerName, "", 0), owner);
+        }
+    }
+
+    /// <summary>Reallocates a block of <paramref name="owner"/>; see <see cref="AllocateFor"/>.</summary>
+    internal void* ReallocateFor(object owner, void* pointer, nuint byteCount, string ownerName) =>
+        ReallocateCore(pointer, byteCount, Site(ownerName, "", 0), owner);
+
+    /// <summary>Frees a block of <paramref name="owner"/>; see <see cref="AllocateFor"/>.</summary>
+    internal void FreeFor(object owner, void* pointer, string ownerName)
+    {
+        if (pointer == null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            ThrowIfUnusable();
+            var evicted = FreeLocked((nuint)pointer, Site(ownerName, "", 0), owner);
+            if (evicted is not null)
+            {
+                throw evicted;
+            }
+        }
+    }
+
+    private void* ReallocateCore(void* pointer, nuint byteCount, in SiteInfo site, object? owner)
+    {
+        AllocationGuard.CheckSize(byteCount);
+        lock (_gate)
+        {
+            ThrowIfUnusable();
+            if (pointer == null)
+            {
+                return AllocateLocked(byteCount, AllocationGuard.DefaultAlignment, site, owner);
+            }
+
+            // Check the old block before anything changes, so a bad call leaves the state as it was.
+            ref var old = ref FindFreeable((nuint)pointer, site, owner);
+            var oldSize = old.Size;
+            var moved = AllocateLocked(byteCount, AllocationGuard.DefaultAlignment, site, owner);
+            Buffer.MemoryCopy(pointer, moved, byteCount, Math.Min(oldSize, byteCount));
+
+            // The caller must get the new block, so damage found in a block leaving quarantine is reported on the next call.
+            _pending ??= FreeLocked((nuint)pointer, site, owner);
+            return moved;
+        }
+    }
+
+    private void* AllocateLocked(nuint byteCount, nuint alignment, in SiteInfo site, object? owner)
+    {
+        // The left redzone is rounded up to the alignment so the caller's bytes stay aligned when the inner block is.
+        var leftPad = AllocationGuard.AlignUp(_redzone, alignment);
+        var baseBlock = (byte*)_inner.Allocate(leftPad + byteCount + _redzone, alignment);
+        var user = baseBlock + leftPad;
+        MemoryPattern.Fill(baseBlock, leftPad, _redzoneByte);
+        MemoryPattern.Fill(user + byteCount, _redzone, _redzoneByte);
+
+        // The inner allocator reused this address: the old freed record no longer describes it.
+        _freed.Remove((nuint)user);
+        _live.Add((nuint)user, new Block
+        {
+            Base = baseBlock,
+            User = (nuint)user,
+            Size = byteCount,
+            LeftPad = leftPad,
+            Allocated = site,
+            Owner = owner,
+            Serial = ++_serial,
+        });
+        _liveBytes += (long)byteCount;
+        _peakBytes = Math.Max(_peakBytes, _liveBytes);
+        _totalAllocations++;
+        return user;
+    }
+
+    /// <summary>Frees a live block into quarantine; returns (does not throw) damage found in blocks evicted from quarantine.</summary>
+    private OwnershipViolationException? FreeLocked(nuint pointer, in SiteInfo site, object? owner)
+    {
+        var block = FindFreeable(pointer, site, owner);
+        _live.Remove(pointer);
+        _liveBytes -= (long)block.Size;
+        _totalFrees++;
+
+        MemoryPattern.Fill((byte*)pointer, block.Size, _poison);
+        block.Freed = site;
+        block.Quarantined = true;
+        _freed[pointer] = block;
+        _quarantine.Enqueue(pointer);
+        _quarantinedBytes += (long)block.Size;
+        return EvictOverLimit(site);
+    }
+
+    /// <summary>The live block <paramref name="pointer"/> starts, if <paramref name="owner"/> may free it and its redzones are intact; otherwise throws.</summary>
+    private ref Block FindFreeable(nuint pointer, in SiteInfo site, object? owner)
+    {
+        ref var block = ref CollectionsMarshal.GetValueRefOrNullRef(_live, pointer);
+        if (Unsafe.IsNullRef(ref block))
+        {
+            throw DiagnoseBadFree(pointer, site);
+        }
+
+        if (!ReferenceEquals(block.Owner, owner))
+        {
+            var holder = block.Owner is null ? "its caller, who must free it with CheckedAllocator.Free" : $"a {OwnerName(block.Owner)}, which frees it itself";
+            throw new OwnershipViolationException(
+                ViolationKind.MismatchedRelease,
+                $"mismatched release of 0x{(ulong)pointer:X} ({block.Size} bytes) allocated at {block.Allocated}: it belongs to {holder}, " +
+                $"but was released at {site}" + StackTraces(block.Allocated, site),
+                block.Allocated.ToCallSite(),
+                new[] { site.ToCallSite() },
+                null);
+        }
+
+        var damage = CheckRedzones(block, site);
+        if (damage is not null)
+        {
+            throw damage;
+        }
+
+        return ref block;
+    }
+
+    private OwnershipViolationException DiagnoseBadFree(nuint pointer, in SiteInfo site)
+    {
+        var address = $"0x{(ulong)pointer:X}";
+        if (_freed.TryGetValue(pointer, out var freed))
+        {
+            return new OwnershipViolationException(
+                ViolationKind.DoubleFree,
+                $"double free of {address} ({freed.Size} bytes) allocated at {freed.Allocated}, first freed at {freed.Freed}, freed again at {site}" +
+                StackTraces(freed.Allocated, freed.Freed, site),
+                freed.Allocated.ToCallSite(),
+                new[] { freed.Freed.ToCallSite(), site.ToCallSite() },
+                null);
+        }
+
+        foreach (var block in _live.Values)
+        {
+            if (pointer > block.User && pointer < block.User + block.Size)
+            {
+                return new OwnershipViolationException(
+                    ViolationKind.InteriorFree,
+                    $"free of interior pointer {address}, {pointer - block.User} bytes into 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}; " +
+                    $"freed at {site}: free the pointer the allocator returned" + StackTraces(block.Allocated, site),
+                    block.Allocated.ToCallSite(),
+                    new[] { site.ToCallSite() },
+                    null);
+            }
+        }
+
+        foreach (var quarantined in _quarantine)
+        {
+            var block = _freed[quarantined];
+            if (pointer > block.User && pointer < block.User + block.Size)
+            {
+                return new OwnershipViolationException(
+                    ViolationKind.InteriorFree,
+                    $"free of interior pointer {address}, {pointer - block.User} bytes into 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}, " +
+                    $"which was already freed at {block.Freed}; freed again at {site}" + StackTraces(block.Allocated, block.Freed, site),
+                    block.Allocated.ToCallSite(),
+                    new[] { block.Freed.ToCallSite(), site.ToCallSite() },
+                    null);
+            }
+        }
+
+        return new OwnershipViolationException(
+            ViolationKind.InvalidFree,
+            $"invalid free of {address} at {site}: this allocator never returned that pointer" + StackTraces(site),
+            null,
+            new[] { site.ToCallSite() },
+            null);
+    }
+
+    private OwnershipViolationException? CheckRedzones(in Block block, in SiteInfo detectedAt)
+    {
+        var user = (byte*)block.User;
+        var before = MemoryPattern.FindMismatch(block.Base, block.LeftPad, _redzoneByte);
+        if (before != MemoryPattern.NotFound)
+        {
+            // Report the damaged byte nearest the block: the one an off-by-one underflow hits.
+            var nearest = block.LeftPad;
+            while (block.Base[nearest - 1] == _redzoneByte)
+            {
+                nearest--;
+            }
+
+            return new OwnershipViolationException(
+                ViolationKind.BufferUnderflow,
+                $"buffer underflow: the byte {block.LeftPad - nearest + 1} before the start of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated} " +
+                $"was overwritten; detected at {detectedAt}" + StackTraces(block.Allocated, detectedAt),
+                block.Allocated.ToCallSite(),
+                null,
+                detectedAt.ToCallSite());
+        }
+
+        var after = MemoryPattern.FindMismatch(user + block.Size, _redzone, _redzoneByte);
+        if (after != MemoryPattern.NotFound)
+        {
+            return new OwnershipViolationException(
+                ViolationKind.BufferOverflow,
+                $"buffer overflow: the byte at offset {block.Size + after} of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}, " +
+                $"{after + 1} past its end, was overwritten; detected at {detectedAt}" + StackTraces(block.Allocated, detectedAt),
+                block.Allocated.ToCallSite(),
+                null,
+                detectedAt.ToCallSite());
+        }
+
+        return null;
+    }
+
+    private OwnershipViolationException? CheckPoison(in Block block, in SiteInfo detectedAt)
+    {
+        var offset = MemoryPattern.FindMismatch((byte*)block.User, block.Size, _poison);
+        if (offset == MemoryPattern.NotFound && CheckRedzones(block, detectedAt) is null)
+        {
+            return null;
+        }
+
+        var where = offset == MemoryPattern.NotFound ? "in its redzone" : $"at offset {offset}";
+        return new OwnershipViolationException(
+            ViolationKind.UseAfterFree,
+            $"use after free: 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}, freed at {block.Freed}, " +
+            $"was written {where} after it was freed; detected at {detectedAt}" + StackTraces(block.Allocated, block.Freed, detectedAt),
+            block.Allocated.ToCallSite(),
+            new[] { block.Freed.ToCallSite() },
+            detectedAt.ToCallSite());
+    }
+
+    private OwnershipViolationException? EvictOverLimit(in SiteInfo site)
+    {
+        OwnershipViolationException? first = null;
+        while (_quarantinedBytes > _quarantineLimit && _quarantine.Count > 0)
+        {
+            var pointer = _quarantine.Dequeue();
+            ref var block = ref CollectionsMarshal.GetValueRefOrNullRef(_freed, pointer);
+            first ??= CheckPoison(block, site);
+            _inner.Free(block.Base);
+            block.Quarantined = false;
+            _quarantinedBytes -= (long)block.Size;
+            _forgetQueue.Enqueue((pointer, block.Serial));
+        }
+
+        while (_forgetQueue.Count > ForgetAfter)
+        {
+            var (pointer, serial) = _forgetQueue.Dequeue();
+
+            // The address may have been reused and freed again since: forget only the record this entry is about.
+            if (_freed.TryGetValue(pointer, out var record) && record.Serial == serial && !record.Quarantined)
+            {
+                _freed.Remove(pointer);
+            }
+        }
+
+        return first;
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (_disposed)
+        {
+            throw new OwnershipViolationException(ViolationKind.UseAfterDispose, "use of a CheckedAllocator after it was disposed");
+        }
+
+        if (_pending is { } pending)
+        {
+            _pending = null;
+            throw pending;
+        }
+    }
+
+    private SiteInfo Site(string member, string file, int line) =>
+        new(member, file, line, _captureStackTraces ? new StackTrace(2, true).ToString() : null);
+
+    private static string OwnerName(object owner)
+    {
+        var type = owner.GetType();
+        return type.IsGenericType ? $"{type.Name[..type.Name.IndexOf('`')]}<{string.Join(", ", type.GetGenericArguments().Select(t => t.Name))}>" : type.Name;
+    }
+
+    private static string StackTraces(params SiteInfo[] sites) => StackTraces(sites.Select(s => s.ToCallSite()));
+
+    private static string StackTraces(IEnumerable<CallSite> sites)
+    {
+        var text = new StringBuilder();
+        AppendStackTraces(text, sites);
+        return text.ToString();
+    }
+
+    private static void AppendStackTraces(StringBuilder text, IEnumerable<CallSite> sites)
+    {
+        foreach (var site in sites)
+        {
+            if (site.StackTrace is not null)
+            {
+                text.Append(Environment.NewLine).Append("at ").Append(site).Append(':').Append(Environment.NewLine).Append(site.StackTrace);
+            }
+        }
+    }
+
+    /// <summary>A call site as the compiler supplied it: no allocation until a report needs a <see cref="CallSite"/>.</summary>
+    private readonly struct SiteInfo(string? member, string? file, int line, string? stackTrace)
+    {
+        public CallSite ToCallSite() =>
+            new(member is { Length: > 0 } ? member : null, file is { Length: > 0 } ? file : null, line, stackTrace);
+
+        public override string ToString() => ToCallSite().ToString();
+    }
+
+    private struct Block
+    {
+        public byte* Base;
+        public nuint User;
+        public nuint Size;
+        public nuint LeftPad;
+        public SiteInfo Allocated;
+        public SiteInfo Freed;
+        public object? Owner;
+        public long Serial;
+        public bool Quarantined;
+    }
+}
