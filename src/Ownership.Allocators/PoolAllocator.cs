@@ -168,12 +168,13 @@ public sealed unsafe class PoolAllocator<T> : IDisposable
             AddSlab();
         }
 
-        var pointer = _checkedFree.Pop();
+        var pointer = _checkedFree.Peek();
         ref var record = ref CollectionsMarshal.GetValueRefOrNullRef(_records!, pointer);
         var damage = MemoryPattern.FindMismatch((byte*)pointer, _blockSize, PoisonByte);
         if (damage != MemoryPattern.NotFound)
         {
-            // Leave the block out of circulation: its contents are not what the pool left there.
+            // Report once: restore the poison so the block is usable again and Dispose does not report it a second time.
+            MemoryPattern.Fill((byte*)pointer, _blockSize, PoisonByte);
             var site = new CallSite(member, file, line);
             throw new OwnershipViolationException(
                 ViolationKind.UseAfterFree,
@@ -184,6 +185,7 @@ public sealed unsafe class PoolAllocator<T> : IDisposable
                 site);
         }
 
+        _checkedFree.Pop();
         record = new BlockRecord(State.Rented, new CallSite(member, file, line), null);
         return (T*)pointer;
     }
