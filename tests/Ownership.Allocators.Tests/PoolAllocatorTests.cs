@@ -149,7 +149,7 @@ public sealed unsafe class PoolAllocatorTests
     {
         var pool = new PoolAllocator<long>(checks: true);
         pool.Rent(); var first = Source.Line();
-        pool.Return(rented);
+        pool.Return(pool.Rent());
         pool.Rent(); var second = Source.Line();
         var violation = Violation.Expect(ViolationKind.Leak, pool.Dispose);
         Assert.Contains("2 pool block(s) never returned", violation.Message);
