@@ -34,6 +34,9 @@ public sealed unsafe class ArenaAllocator : IDisposable
     private int _current = -1;
     private byte* _cursor;
     private byte* _end;
+
+    // _end when checks are off; null when every allocation must take the slow path.
+    private byte* _fastEnd;
     private long _resets;
     private bool _disposed;
 
@@ -70,11 +73,13 @@ public sealed unsafe class ArenaAllocator : IDisposable
             ThrowBadRequest(byteCount, alignment);
         }
 
-        // After Dispose, _cursor and _end are null, so the fast path is never taken and the slow path throws.
+        // One compare suffices: addresses and byteCount (at most 2^62) cannot wrap. Before the first chunk, after Dispose and
+        // with checks on, _fastEnd is null, so the fast path is never taken.
         var start = (byte*)AllocationGuard.AlignUp((nuint)_cursor, alignment);
-        if (!_checks && start <= _end && byteCount <= (nuint)(_end - start))
+        var next = start + byteCount;
+        if (next <= _fastEnd)
         {
-            _cursor = start + byteCount;
+            _cursor = next;
             return start;
         }
 
@@ -110,6 +115,7 @@ public sealed unsafe class ArenaAllocator : IDisposable
         _current = _chunks.Count > 0 ? 0 : -1;
         _cursor = _current == 0 ? (byte*)_chunks[0] : null;
         _end = _current == 0 ? _cursor + _chunkSize : null;
+        _fastEnd = _checks ? null : _end;
     }
 
     /// <summary>Releases every chunk. Later use throws; a second <c>Dispose</c> does nothing.</summary>
@@ -134,6 +140,7 @@ public sealed unsafe class ArenaAllocator : IDisposable
         _oversized.Clear();
         _cursor = null;
         _end = null;
+        _fastEnd = null;
         _current = -1;
         ReservedBytes = 0;
         _disposed = true;
@@ -182,6 +189,7 @@ public sealed unsafe class ArenaAllocator : IDisposable
         _current++;
         _cursor = (byte*)_chunks[_current];
         _end = _cursor + _chunkSize;
+        _fastEnd = _checks ? null : _end;
     }
 
     private void* AllocateOversized(nuint byteCount, nuint alignment)

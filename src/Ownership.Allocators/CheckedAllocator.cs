@@ -21,7 +21,7 @@ namespace Ownership.Allocators;
 [Owned]
 public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
 {
-    // After a freed block leaves quarantine its record is kept this much longer, so a late double free is still named as one.
+    // How many freed blocks are remembered after they leave quarantine, so a late double free is still named as one.
     private const int ForgetAfter = 8192;
 
     private readonly IAllocator _inner;
@@ -33,9 +33,8 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
 
     private readonly object _gate = new();
     private readonly Dictionary<nuint, Block> _live = new();
-    private readonly Dictionary<nuint, Block> _freed = new();
-    private readonly Queue<nuint> _quarantine = new();
-    private readonly Queue<(nuint Pointer, long Serial)> _forgetQueue = new();
+    private readonly BlockRing<Block> _quarantine = new();
+    private readonly BlockRing<Block> _forgotten = new(ForgetAfter);
 
     private long _serial;
     private long _liveBytes;
@@ -187,9 +186,9 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
                 }
             }
 
-            foreach (var pointer in _quarantine)
+            for (var age = _quarantine.Count - 1; age >= 0; age--)
             {
-                var damage = CheckPoison(_freed[pointer], site);
+                var damage = CheckPoison(_quarantine.FromNewest(age), site);
                 if (damage is not null)
                 {
                     throw damage;
@@ -241,15 +240,14 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
                 _inner.Free(block.Base);
             }
 
-            foreach (var pointer in _quarantine)
+            for (var age = 0; age < _quarantine.Count; age++)
             {
-                _inner.Free(_freed[pointer].Base);
+                _inner.Free(_quarantine.FromNewest(age).Base);
             }
 
             _live.Clear();
-            _freed.Clear();
             _quarantine.Clear();
-            _forgetQueue.Clear();
+            _forgotten.Clear();
             _liveBytes = 0;
             _quarantinedBytes = 0;
         }
@@ -322,8 +320,6 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         MemoryPattern.Fill(baseBlock, leftPad, _redzoneByte);
         MemoryPattern.Fill(user + byteCount, _redzone, _redzoneByte);
 
-        // The inner allocator reused this address: the old freed record no longer describes it.
-        _freed.Remove((nuint)user);
         _live.Add((nuint)user, new Block
         {
             Base = baseBlock,
@@ -350,9 +346,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
 
         MemoryPattern.Fill((byte*)pointer, block.Size, _poison);
         block.Freed = site;
-        block.Quarantined = true;
-        _freed[pointer] = block;
-        _quarantine.Enqueue(pointer);
+        _quarantine.Enqueue(block);
         _quarantinedBytes += (long)block.Size;
         return EvictOverLimit(site);
     }
@@ -390,7 +384,8 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     private OwnershipViolationException DiagnoseBadFree(nuint pointer, in SiteInfo site)
     {
         var address = $"0x{(ulong)pointer:X}";
-        if (_freed.TryGetValue(pointer, out var freed))
+        // Newest first: if the address was reused and freed again, the latest release is the one to name.
+        if (FindFreed(pointer) is { } freed)
         {
             return new OwnershipViolationException(
                 ViolationKind.DoubleFree,
@@ -415,9 +410,9 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             }
         }
 
-        foreach (var quarantined in _quarantine)
+        for (var age = 0; age < _quarantine.Count; age++)
         {
-            var block = _freed[quarantined];
+            var block = _quarantine.FromNewest(age);
             if (pointer > block.User && pointer < block.User + block.Size)
             {
                 return new OwnershipViolationException(
@@ -498,27 +493,38 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         OwnershipViolationException? first = null;
         while (_quarantinedBytes > _quarantineLimit && _quarantine.Count > 0)
         {
-            var pointer = _quarantine.Dequeue();
-            ref var block = ref CollectionsMarshal.GetValueRefOrNullRef(_freed, pointer);
+            ref var block = ref _quarantine.Oldest;
             first ??= CheckPoison(block, site);
             _inner.Free(block.Base);
-            block.Quarantined = false;
             _quarantinedBytes -= (long)block.Size;
-            _forgetQueue.Enqueue((pointer, block.Serial));
-        }
 
-        while (_forgetQueue.Count > ForgetAfter)
-        {
-            var (pointer, serial) = _forgetQueue.Dequeue();
-
-            // The address may have been reused and freed again since: forget only the record this entry is about.
-            if (_freed.TryGetValue(pointer, out var record) && record.Serial == serial && !record.Quarantined)
-            {
-                _freed.Remove(pointer);
-            }
+            // Remembered a while longer (bounded), so a late double free is still named as one.
+            _forgotten.Enqueue(block);
+            _quarantine.DropOldest();
         }
 
         return first;
+    }
+
+    private Block? FindFreed(nuint pointer)
+    {
+        for (var age = 0; age < _quarantine.Count; age++)
+        {
+            if (_quarantine.FromNewest(age).User == pointer)
+            {
+                return _quarantine.FromNewest(age);
+            }
+        }
+
+        for (var age = 0; age < _forgotten.Count; age++)
+        {
+            if (_forgotten.FromNewest(age).User == pointer)
+            {
+                return _forgotten.FromNewest(age);
+            }
+        }
+
+        return null;
     }
 
     private void ThrowIfUnusable()
@@ -583,6 +589,5 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         public SiteInfo Freed;
         public object? Owner;
         public long Serial;
-        public bool Quarantined;
     }
 }
