@@ -25,6 +25,9 @@ public sealed unsafe class ArenaAllocator : IDisposable
     // Chunks are aligned to this, so any alignment up to it costs no more than the bump round-up.
     private const nuint ChunkAlignment = 64;
 
+    // Sizes are rounded up to this, so the cursor stays 16-aligned and the usual alignments need no round-up at all.
+    private const nuint Granule = 16;
+
     private readonly nuint _chunkSize;
     private readonly bool _checks;
 
@@ -47,7 +50,7 @@ public sealed unsafe class ArenaAllocator : IDisposable
     public ArenaAllocator(nuint chunkSize = 65536, bool checks = false)
     {
         AllocationGuard.CheckSize(chunkSize);
-        _chunkSize = chunkSize;
+        _chunkSize = AllocationGuard.AlignUp(chunkSize, Granule);
         _checks = checks;
     }
 
@@ -75,8 +78,8 @@ public sealed unsafe class ArenaAllocator : IDisposable
 
         // One compare suffices: addresses and byteCount (at most 2^62) cannot wrap. Before the first chunk, after Dispose and
         // with checks on, _fastEnd is null, so the fast path is never taken.
-        var start = (byte*)AllocationGuard.AlignUp((nuint)_cursor, alignment);
-        var next = start + byteCount;
+        var start = alignment <= Granule ? _cursor : (byte*)AllocationGuard.AlignUp((nuint)_cursor, alignment);
+        var next = start + AllocationGuard.AlignUp(byteCount, Granule);
         if (next <= _fastEnd)
         {
             _cursor = next;
@@ -149,6 +152,7 @@ public sealed unsafe class ArenaAllocator : IDisposable
     private void* AllocateSlow(nuint byteCount, nuint alignment)
     {
         ThrowIfDisposed();
+        byteCount = AllocationGuard.AlignUp(byteCount, Granule);
         var start = (byte*)AllocationGuard.AlignUp((nuint)_cursor, alignment);
         if (_cursor == null || start > _end || byteCount > (nuint)(_end - start))
         {

@@ -10,29 +10,21 @@ namespace Ownership.Allocators;
 internal sealed class BlockRing<T>
     where T : struct
 {
-    private readonly int _bound;
+    // A power-of-two length, so positions wrap with a mask rather than a division.
     private T[] _items = new T[16];
     private int _head;
     private int _count;
-
-    /// <summary>Creates a ring; when <paramref name="bound"/> is reached, adding drops the oldest record.</summary>
-    public BlockRing(int bound = int.MaxValue) => _bound = bound;
 
     public int Count => _count;
 
     public void Enqueue(in T item)
     {
-        if (_count == _bound)
-        {
-            _head = (_head + 1) % _items.Length;
-            _count--;
-        }
-        else if (_count == _items.Length)
+        if (_count == _items.Length)
         {
             Grow();
         }
 
-        _items[(_head + _count) % _items.Length] = item;
+        _items[(_head + _count) & (_items.Length - 1)] = item;
         _count++;
     }
 
@@ -42,12 +34,12 @@ internal sealed class BlockRing<T>
     public void DropOldest()
     {
         _items[_head] = default;
-        _head = (_head + 1) % _items.Length;
+        _head = (_head + 1) & (_items.Length - 1);
         _count--;
     }
 
     /// <summary>The <paramref name="age"/>-th newest record; 0 is the newest.</summary>
-    public ref T FromNewest(int age) => ref _items[(_head + _count - 1 - age) % _items.Length];
+    public ref T FromNewest(int age) => ref _items[(_head + _count - 1 - age) & (_items.Length - 1)];
 
     public void Clear()
     {
@@ -58,10 +50,10 @@ internal sealed class BlockRing<T>
 
     private void Grow()
     {
-        var larger = new T[(int)Math.Min((long)_items.Length * 2, Array.MaxLength)];
+        var larger = new T[_items.Length * 2];
         for (var i = 0; i < _count; i++)
         {
-            larger[i] = _items[(_head + i) % _items.Length];
+            larger[i] = _items[(_head + i) & (_items.Length - 1)];
         }
 
         _items = larger;

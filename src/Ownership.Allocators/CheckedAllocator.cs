@@ -5,6 +5,7 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Threading;
 
 namespace Ownership.Allocators;
 
@@ -31,10 +32,18 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     private readonly long _quarantineLimit;
     private readonly bool _captureStackTraces;
 
-    private readonly object _gate = new();
-    private readonly Dictionary<nuint, Block> _live = new();
-    private readonly BlockRing<Block> _quarantine = new();
-    private readonly BlockRing<Block> _forgotten = new(ForgetAfter);
+    // A spin lock, not Monitor: sections are short, and Monitor's pair costs twice as much on the hot path.
+    // The inner allocator must therefore not call back into this one (the lock is not reentrant).
+    private SpinLock _gate = new(enableThreadOwnerTracking: false);
+    // Block records live in one array and are named by index everywhere else, so the hot path never copies a record
+    // (records hold references, and every copy into the heap would pay a write barrier per reference).
+    private Block[] _records = new Block[64];
+    private int _recordsUsed;
+    private int _freeRecord = -1;
+
+    private readonly Dictionary<nuint, int> _live = new();
+    private readonly BlockRing<int> _quarantine = new();
+    private readonly BlockRing<int> _forgotten = new();
 
     private long _serial;
     private long _liveBytes;
@@ -68,7 +77,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     {
         get
         {
-            lock (_gate)
+            using (Lock())
             {
                 return new AllocatorStatistics(_liveBytes, _live.Count, _peakBytes, _totalAllocations, _totalFrees, _quarantinedBytes);
             }
@@ -95,7 +104,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         AllocationGuard.CheckSize(byteCount);
         AllocationGuard.CheckAlignment(alignment);
         var site = Site(member, file, line);
-        lock (_gate)
+        using (Lock())
         {
             ThrowIfUnusable();
             return AllocateLocked(byteCount, alignment, site, owner: null);
@@ -124,7 +133,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         }
 
         var site = Site(member, file, line);
-        lock (_gate)
+        using (Lock())
         {
             ThrowIfUnusable();
             var evicted = FreeLocked((nuint)pointer, site, owner: null);
@@ -174,12 +183,12 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     public void Verify([CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var site = Site(member, file, line);
-        lock (_gate)
+        using (Lock())
         {
             ThrowIfUnusable();
-            foreach (var block in _live.Values.OrderBy(b => b.Serial))
+            foreach (var index in _live.Values.OrderBy(i => _records[i].Serial))
             {
-                var damage = CheckRedzones(block, site);
+                var damage = CheckRedzones(_records[index], site);
                 if (damage is not null)
                 {
                     throw damage;
@@ -188,7 +197,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
 
             for (var age = _quarantine.Count - 1; age >= 0; age--)
             {
-                var damage = CheckPoison(_quarantine.FromNewest(age), site);
+                var damage = CheckPoison(_records[_quarantine.FromNewest(age)], site);
                 if (damage is not null)
                 {
                     throw damage;
@@ -201,9 +210,9 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     /// <returns>One entry per live block, with its allocation site.</returns>
     public IReadOnlyList<LeakInfo> GetLeaks()
     {
-        lock (_gate)
+        using (Lock())
         {
-            return _live.Values.OrderBy(b => b.Serial).Select(b => new LeakInfo(b.User, b.Size, b.Allocated.ToCallSite())).ToList();
+            return _live.Values.Select(i => _records[i]).OrderBy(b => b.Serial).Select(b => new LeakInfo(b.User, b.Size, b.Allocated.ToCallSite())).ToList();
         }
     }
 
@@ -227,7 +236,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     /// <summary>Returns every block it still holds, live or quarantined, to the inner allocator. Later calls throw; a second <c>Dispose</c> does nothing.</summary>
     public void Dispose()
     {
-        lock (_gate)
+        using (Lock())
         {
             if (_disposed)
             {
@@ -235,19 +244,22 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             }
 
             _disposed = true;
-            foreach (var block in _live.Values)
+            foreach (var index in _live.Values)
             {
-                _inner.Free(block.Base);
+                _inner.Free(_records[index].Base);
             }
 
             for (var age = 0; age < _quarantine.Count; age++)
             {
-                _inner.Free(_quarantine.FromNewest(age).Base);
+                _inner.Free(_records[_quarantine.FromNewest(age)].Base);
             }
 
             _live.Clear();
             _quarantine.Clear();
             _forgotten.Clear();
+            _records = Array.Empty<Block>();
+            _recordsUsed = 0;
+            _freeRecord = -1;
             _liveBytes = 0;
             _quarantinedBytes = 0;
         }
@@ -258,7 +270,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     {
         AllocationGuard.CheckSize(byteCount);
         AllocationGuard.CheckAlignment(alignment);
-        lock (_gate)
+        using (Lock())
         {
             ThrowIfUnusable();
             return AllocateLocked(byteCount, alignment, Site(ownerName, "", 0), owner);
@@ -277,7 +289,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             return;
         }
 
-        lock (_gate)
+        using (Lock())
         {
             ThrowIfUnusable();
             var evicted = FreeLocked((nuint)pointer, Site(ownerName, "", 0), owner);
@@ -291,7 +303,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     private void* ReallocateCore(void* pointer, nuint byteCount, in SiteInfo site, object? owner)
     {
         AllocationGuard.CheckSize(byteCount);
-        lock (_gate)
+        using (Lock())
         {
             ThrowIfUnusable();
             if (pointer == null)
@@ -320,16 +332,16 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         MemoryPattern.Fill(baseBlock, leftPad, _redzoneByte);
         MemoryPattern.Fill(user + byteCount, _redzone, _redzoneByte);
 
-        _live.Add((nuint)user, new Block
-        {
-            Base = baseBlock,
-            User = (nuint)user,
-            Size = byteCount,
-            LeftPad = leftPad,
-            Allocated = site,
-            Owner = owner,
-            Serial = ++_serial,
-        });
+        var index = NewRecord();
+        ref var block = ref _records[index];
+        block.Base = baseBlock;
+        block.User = (nuint)user;
+        block.Size = byteCount;
+        block.LeftPad = leftPad;
+        block.Allocated = site;
+        block.Owner = owner;
+        block.Serial = ++_serial;
+        _live.Add((nuint)user, index);
         _liveBytes += (long)byteCount;
         _peakBytes = Math.Max(_peakBytes, _liveBytes);
         _totalAllocations++;
@@ -339,14 +351,26 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     /// <summary>Frees a live block into quarantine; returns (does not throw) damage found in blocks evicted from quarantine.</summary>
     private OwnershipViolationException? FreeLocked(nuint pointer, in SiteInfo site, object? owner)
     {
-        var block = FindFreeable(pointer, site, owner);
-        _live.Remove(pointer);
+        // One lookup on the happy path: remove first, and put the block back if the free turns out to be wrong.
+        if (!_live.Remove(pointer, out var index))
+        {
+            throw DiagnoseBadFree(pointer, site);
+        }
+
+        ref var block = ref _records[index];
+        var refusal = CheckFreeable(block, site, owner);
+        if (refusal is not null)
+        {
+            _live.Add(pointer, index);
+            throw refusal;
+        }
+
         _liveBytes -= (long)block.Size;
         _totalFrees++;
 
         MemoryPattern.Fill((byte*)pointer, block.Size, _poison);
         block.Freed = site;
-        _quarantine.Enqueue(block);
+        _quarantine.Enqueue(index);
         _quarantinedBytes += (long)block.Size;
         return EvictOverLimit(site);
     }
@@ -354,31 +378,37 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     /// <summary>The live block <paramref name="pointer"/> starts, if <paramref name="owner"/> may free it and its redzones are intact; otherwise throws.</summary>
     private ref Block FindFreeable(nuint pointer, in SiteInfo site, object? owner)
     {
-        ref var block = ref CollectionsMarshal.GetValueRefOrNullRef(_live, pointer);
-        if (Unsafe.IsNullRef(ref block))
+        if (!_live.TryGetValue(pointer, out var index))
         {
             throw DiagnoseBadFree(pointer, site);
         }
 
+        ref var block = ref _records[index];
+        var refusal = CheckFreeable(block, site, owner);
+        if (refusal is not null)
+        {
+            throw refusal;
+        }
+
+        return ref block;
+    }
+
+    /// <summary>Why <paramref name="owner"/> may not free this live block (wrong owner, damaged redzone), or <c>null</c>.</summary>
+    private OwnershipViolationException? CheckFreeable(in Block block, in SiteInfo site, object? owner)
+    {
         if (!ReferenceEquals(block.Owner, owner))
         {
             var holder = block.Owner is null ? "its caller, who must free it with CheckedAllocator.Free" : $"a {OwnerName(block.Owner)}, which frees it itself";
-            throw new OwnershipViolationException(
+            return new OwnershipViolationException(
                 ViolationKind.MismatchedRelease,
-                $"mismatched release of 0x{(ulong)pointer:X} ({block.Size} bytes) allocated at {block.Allocated}: it belongs to {holder}, " +
+                $"mismatched release of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}: it belongs to {holder}, " +
                 $"but was released at {site}" + StackTraces(block.Allocated, site),
                 block.Allocated.ToCallSite(),
                 new[] { site.ToCallSite() },
                 null);
         }
 
-        var damage = CheckRedzones(block, site);
-        if (damage is not null)
-        {
-            throw damage;
-        }
-
-        return ref block;
+        return CheckRedzones(block, site);
     }
 
     private OwnershipViolationException DiagnoseBadFree(nuint pointer, in SiteInfo site)
@@ -396,8 +426,9 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
                 null);
         }
 
-        foreach (var block in _live.Values)
+        foreach (var index in _live.Values)
         {
+            ref var block = ref _records[index];
             if (pointer > block.User && pointer < block.User + block.Size)
             {
                 return new OwnershipViolationException(
@@ -412,7 +443,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
 
         for (var age = 0; age < _quarantine.Count; age++)
         {
-            var block = _quarantine.FromNewest(age);
+            ref var block = ref _records[_quarantine.FromNewest(age)];
             if (pointer > block.User && pointer < block.User + block.Size)
             {
                 return new OwnershipViolationException(
@@ -493,14 +524,21 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         OwnershipViolationException? first = null;
         while (_quarantinedBytes > _quarantineLimit && _quarantine.Count > 0)
         {
-            ref var block = ref _quarantine.Oldest;
+            var index = _quarantine.Oldest;
+            ref var block = ref _records[index];
             first ??= CheckPoison(block, site);
             _inner.Free(block.Base);
             _quarantinedBytes -= (long)block.Size;
+            _quarantine.DropOldest();
 
             // Remembered a while longer (bounded), so a late double free is still named as one.
-            _forgotten.Enqueue(block);
-            _quarantine.DropOldest();
+            if (_forgotten.Count == ForgetAfter)
+            {
+                ReleaseRecord(_forgotten.Oldest);
+                _forgotten.DropOldest();
+            }
+
+            _forgotten.Enqueue(index);
         }
 
         return first;
@@ -510,21 +548,46 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     {
         for (var age = 0; age < _quarantine.Count; age++)
         {
-            if (_quarantine.FromNewest(age).User == pointer)
+            if (_records[_quarantine.FromNewest(age)].User == pointer)
             {
-                return _quarantine.FromNewest(age);
+                return _records[_quarantine.FromNewest(age)];
             }
         }
 
         for (var age = 0; age < _forgotten.Count; age++)
         {
-            if (_forgotten.FromNewest(age).User == pointer)
+            if (_records[_forgotten.FromNewest(age)].User == pointer)
             {
-                return _forgotten.FromNewest(age);
+                return _records[_forgotten.FromNewest(age)];
             }
         }
 
         return null;
+    }
+
+    private int NewRecord()
+    {
+        if (_freeRecord >= 0)
+        {
+            var reused = _freeRecord;
+            _freeRecord = _records[reused].NextFree;
+            return reused;
+        }
+
+        if (_recordsUsed == _records.Length)
+        {
+            Array.Resize(ref _records, _records.Length * 2);
+        }
+
+        return _recordsUsed++;
+    }
+
+    private void ReleaseRecord(int index)
+    {
+        // Cleared so its sites (and any stack trace strings) can be collected.
+        _records[index] = default;
+        _records[index].NextFree = _freeRecord;
+        _freeRecord = index;
     }
 
     private void ThrowIfUnusable()
@@ -539,6 +602,13 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             _pending = null;
             throw pending;
         }
+    }
+
+    private Held Lock()
+    {
+        var taken = false;
+        _gate.Enter(ref taken);
+        return new Held(this);
     }
 
     private SiteInfo Site(string member, string file, int line) =>
@@ -570,6 +640,12 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         }
     }
 
+    /// <summary>Releases the lock when the <c>using</c> scope ends.</summary>
+    private readonly ref struct Held(CheckedAllocator owner)
+    {
+        public void Dispose() => owner._gate.Exit(useMemoryBarrier: false);
+    }
+
     /// <summary>A call site as the compiler supplied it: no allocation until a report needs a <see cref="CallSite"/>.</summary>
     private readonly struct SiteInfo(string? member, string? file, int line, string? stackTrace)
     {
@@ -589,5 +665,6 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         public SiteInfo Freed;
         public object? Owner;
         public long Serial;
+        public int NextFree;
     }
 }

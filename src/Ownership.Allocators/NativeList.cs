@@ -195,7 +195,8 @@ public sealed unsafe class NativeList<T> : IDisposable
         _disposed = true;
     }
 
-    private static string OwnerName => $"NativeList<{typeof(T).Name}>";
+    // One string instance, so the checked allocator records the same site text for every growth.
+    private static readonly string OwnerName = $"NativeList<{typeof(T).Name}>";
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void AddWithGrowth(T item)

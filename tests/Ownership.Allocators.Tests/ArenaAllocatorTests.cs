@@ -41,7 +41,9 @@ public sealed unsafe class ArenaAllocatorTests
         var d = (byte*)arena.Allocate(8, 8);
         Assert.Equal((nuint)(a + 64), (nuint)b);
         Assert.Equal((nuint)(b + 64), (nuint)c);
-        Assert.Equal((nuint)(b + 72), (nuint)d);
+
+        // Sizes round up to 16 bytes, which keeps the cursor aligned for the common case.
+        Assert.Equal((nuint)(c + 16), (nuint)d);
         Assert.Equal(65536, arena.ReservedBytes);
     }
 
