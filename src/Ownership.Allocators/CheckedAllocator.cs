@@ -1,0 +1,670 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Threading;
+
+namespace Ownership.Allocators;
+
+/// <summary>
+/// An allocator that checks its callers, as Zig's DebugAllocator or ASan do: redzones around each block catch overflow and
+/// underflow, freed memory is poisoned and quarantined to catch writes after free, and every free is matched against the
+/// blocks it handed out to catch double, invalid and interior frees. Reports name the allocation and release sites.
+/// Thread-safe.
+/// </summary>
+/// <remarks>
+/// Each block is laid out as <c>[left redzone][caller's bytes][right redzone]</c> inside one block of the inner allocator.
+/// The bookkeeping lives in managed memory, out of reach of the writes it is meant to catch.
+/// </remarks>
+[Owned]
+public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
+{
+    // How many freed blocks are remembered after they leave quarantine, so a late double free is still named as one.
+    private const int ForgetAfter = 8192;
+
+    private readonly IAllocator _inner;
+    private readonly nuint _redzone;
+    private readonly byte _redzoneByte;
+    private readonly byte _poison;
+    private readonly long _quarantineLimit;
+    private readonly bool _captureStackTraces;
+
+    // A spin lock, not Monitor: sections are short, and Monitor's pair costs twice as much on the hot path.
+    // The inner allocator must therefore not call back into this one (the lock is not reentrant).
+    private SpinLock _gate = new(enableThreadOwnerTracking: false);
+    // Block records live in one array and are named by index everywhere else, so the hot path never copies a record
+    // (records hold references, and every copy into the heap would pay a write barrier per reference).
+    private Block[] _records = new Block[64];
+    private int _recordsUsed;
+    private int _freeRecord = -1;
+
+    private readonly Dictionary<nuint, int> _live = new();
+    private readonly BlockRing<int> _quarantine = new();
+    private readonly BlockRing<int> _forgotten = new();
+
+    private long _serial;
+    private long _liveBytes;
+    private long _peakBytes;
+    private long _totalAllocations;
+    private long _totalFrees;
+    private long _quarantinedBytes;
+    private OwnershipViolationException? _pending;
+    private bool _disposed;
+
+    /// <summary>Creates a checked allocator that takes its memory from <paramref name="inner"/>.</summary>
+    /// <param name="inner">Where the memory comes from, typically <see cref="NativeAllocator.Shared"/>.</param>
+    /// <param name="options">How to check; <c>null</c> for the defaults. Copied: later changes have no effect.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="inner"/> is <c>null</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public CheckedAllocator(IAllocator inner, CheckedAllocatorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        options ??= new CheckedAllocatorOptions();
+        options.Validate();
+        _inner = inner;
+        _redzone = (nuint)options.RedzoneSize;
+        _redzoneByte = options.RedzoneByte;
+        _poison = options.PoisonByte;
+        _quarantineLimit = options.QuarantineBytes;
+        _captureStackTraces = options.CaptureStackTraces;
+    }
+
+    /// <summary>A snapshot of the live, peak and total counts.</summary>
+    public AllocatorStatistics Statistics
+    {
+        get
+        {
+            using (Lock())
+            {
+                return new AllocatorStatistics(_liveBytes, _live.Count, _peakBytes, _totalAllocations, _totalFrees, _quarantinedBytes);
+            }
+        }
+    }
+
+    /// <summary>Allocates a block surrounded by redzones and records the caller as its allocation site.</summary>
+    /// <param name="byteCount">The size of the block in bytes; must not be zero.</param>
+    /// <param name="alignment">The alignment of the block; a power of two.</param>
+    /// <param name="member">Filled in by the compiler: the calling member.</param>
+    /// <param name="file">Filled in by the compiler: the calling file.</param>
+    /// <param name="line">Filled in by the compiler: the calling line.</param>
+    /// <returns>The block, owned by the caller.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The size is zero or too large, or the alignment is not a power of two.</exception>
+    /// <exception cref="OwnershipViolationException">The allocator was disposed (<see cref="ViolationKind.UseAfterDispose"/>).</exception>
+    [return: Owned]
+    public void* Allocate(
+        nuint byteCount,
+        nuint alignment = 16,
+        [CallerMemberName] string member = "",
+        [CallerFilePath] string file = "",
+        [CallerLineNumber] int line = 0)
+    {
+        AllocationGuard.CheckSize(byteCount);
+        AllocationGuard.CheckAlignment(alignment);
+        var site = Site(member, file, line);
+        using (Lock())
+        {
+            ThrowIfUnusable();
+            return AllocateLocked(byteCount, alignment, site, owner: null);
+        }
+    }
+
+    /// <summary>
+    /// Frees a block: checks its redzones, poisons it and puts it in quarantine. A null pointer is ignored.
+    /// A pointer this allocator never returned, an interior pointer, a second free or a corrupted redzone throws and
+    /// changes nothing.
+    /// </summary>
+    /// <param name="pointer">The block to free.</param>
+    /// <param name="member">Filled in by the compiler: the calling member.</param>
+    /// <param name="file">Filled in by the compiler: the calling file.</param>
+    /// <param name="line">Filled in by the compiler: the calling line.</param>
+    /// <exception cref="OwnershipViolationException">The free is wrong, a redzone was overwritten, or a block leaving quarantine was written after it was freed.</exception>
+    public void Free(
+        [Releases] void* pointer,
+        [CallerMemberName] string member = "",
+        [CallerFilePath] string file = "",
+        [CallerLineNumber] int line = 0)
+    {
+        if (pointer == null)
+        {
+            return;
+        }
+
+        var site = Site(member, file, line);
+        using (Lock())
+        {
+            ThrowIfUnusable();
+            var evicted = FreeLocked((nuint)pointer, site, owner: null);
+            if (evicted is not null)
+            {
+                throw evicted;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves a block to a new one of <paramref name="byteCount"/> bytes (default alignment 16), copies the contents and frees
+    /// the old block, which is poisoned and quarantined: a pointer kept into it is caught when written through.
+    /// A null pointer allocates.
+    /// </summary>
+    /// <param name="pointer">The block to resize; released by the call.</param>
+    /// <param name="byteCount">The new size in bytes; must not be zero.</param>
+    /// <param name="member">Filled in by the compiler: the calling member.</param>
+    /// <param name="file">Filled in by the compiler: the calling file.</param>
+    /// <param name="line">Filled in by the compiler: the calling line.</param>
+    /// <returns>The new block, owned by the caller.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The size is zero or too large.</exception>
+    /// <exception cref="OwnershipViolationException">The old pointer cannot be freed (see <see cref="Free"/>); nothing changed.</exception>
+    [return: Owned]
+    public void* Reallocate(
+        [Releases] void* pointer,
+        nuint byteCount,
+        [CallerMemberName] string member = "",
+        [CallerFilePath] string file = "",
+        [CallerLineNumber] int line = 0) =>
+        ReallocateCore(pointer, byteCount, Site(member, file, line), owner: null);
+
+    [return: Owned]
+    void* IAllocator.Allocate(nuint byteCount, nuint alignment) => Allocate(byteCount, alignment, "", "", 0);
+
+    void IAllocator.Free([Releases] void* pointer) => Free(pointer, "", "", 0);
+
+    [return: Owned]
+    void* IAllocator.Reallocate([Releases] void* pointer, nuint byteCount) => ReallocateCore(pointer, byteCount, Site("", "", 0), owner: null);
+
+    /// <summary>Checks every live block's redzones and every quarantined block's poison; throws on the first damage found.</summary>
+    /// <param name="member">Filled in by the compiler: the calling member.</param>
+    /// <param name="file">Filled in by the compiler: the calling file.</param>
+    /// <param name="line">Filled in by the compiler: the calling line.</param>
+    /// <exception cref="OwnershipViolationException">A redzone or a freed block was written (<see cref="ViolationKind.BufferOverflow"/>,
+    /// <see cref="ViolationKind.BufferUnderflow"/>, <see cref="ViolationKind.UseAfterFree"/>).</exception>
+    public void Verify([CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var site = Site(member, file, line);
+        using (Lock())
+        {
+            ThrowIfUnusable();
+            foreach (var index in _live.Values.OrderBy(i => _records[i].Serial))
+            {
+                var damage = CheckRedzones(_records[index], site);
+                if (damage is not null)
+                {
+                    throw damage;
+                }
+            }
+
+            for (var age = _quarantine.Count - 1; age >= 0; age--)
+            {
+                var damage = CheckPoison(_records[_quarantine.FromNewest(age)], site);
+                if (damage is not null)
+                {
+                    throw damage;
+                }
+            }
+        }
+    }
+
+    /// <summary>The blocks still allocated, oldest first.</summary>
+    /// <returns>One entry per live block, with its allocation site.</returns>
+    public IReadOnlyList<LeakInfo> GetLeaks()
+    {
+        using (Lock())
+        {
+            return _live.Values.Select(i => _records[i]).OrderBy(b => b.Serial).Select(b => new LeakInfo(b.User, b.Size, b.Allocated.ToCallSite())).ToList();
+        }
+    }
+
+    /// <summary>Throws if any block is still allocated, naming each one's allocation site.</summary>
+    /// <exception cref="OwnershipViolationException">Some block was never freed (<see cref="ViolationKind.Leak"/>).</exception>
+    public void AssertNoLeaks()
+    {
+        var leaks = GetLeaks();
+        if (leaks.Count == 0)
+        {
+            return;
+        }
+
+        var message = new StringBuilder();
+        message.Append(leaks.Count == 1 ? "1 block leaked: " : $"{leaks.Count} blocks leaked: ");
+        message.AppendJoin("; ", leaks);
+        AppendStackTraces(message, leaks.Select(l => l.AllocationSite));
+        throw new OwnershipViolationException(message.ToString(), leaks.Select(l => l.AllocationSite).ToList());
+    }
+
+    /// <summary>Returns every block it still holds, live or quarantined, to the inner allocator. Later calls throw; a second <c>Dispose</c> does nothing.</summary>
+    public void Dispose()
+    {
+        using (Lock())
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var index in _live.Values)
+            {
+                _inner.Free(_records[index].Base);
+            }
+
+            for (var age = 0; age < _quarantine.Count; age++)
+            {
+                _inner.Free(_records[_quarantine.FromNewest(age)].Base);
+            }
+
+            _live.Clear();
+            _quarantine.Clear();
+            _forgotten.Clear();
+            _records = Array.Empty<Block>();
+            _recordsUsed = 0;
+            _freeRecord = -1;
+            _liveBytes = 0;
+            _quarantinedBytes = 0;
+        }
+    }
+
+    /// <summary>Allocates on behalf of a container that frees the block itself; anyone else freeing it is a mismatched release.</summary>
+    internal void* AllocateFor(object owner, nuint byteCount, nuint alignment, string ownerName)
+    {
+        AllocationGuard.CheckSize(byteCount);
+        AllocationGuard.CheckAlignment(alignment);
+        using (Lock())
+        {
+            ThrowIfUnusable();
+            return AllocateLocked(byteCount, alignment, Site(ownerName, "", 0), owner);
+        }
+    }
+
+    /// <summary>Reallocates a block of <paramref name="owner"/>; see <see cref="AllocateFor"/>.</summary>
+    internal void* ReallocateFor(object owner, void* pointer, nuint byteCount, string ownerName) =>
+        ReallocateCore(pointer, byteCount, Site(ownerName, "", 0), owner);
+
+    /// <summary>Frees a block of <paramref name="owner"/>; see <see cref="AllocateFor"/>.</summary>
+    internal void FreeFor(object owner, void* pointer, string ownerName)
+    {
+        if (pointer == null)
+        {
+            return;
+        }
+
+        using (Lock())
+        {
+            ThrowIfUnusable();
+            var evicted = FreeLocked((nuint)pointer, Site(ownerName, "", 0), owner);
+            if (evicted is not null)
+            {
+                throw evicted;
+            }
+        }
+    }
+
+    private void* ReallocateCore(void* pointer, nuint byteCount, in SiteInfo site, object? owner)
+    {
+        AllocationGuard.CheckSize(byteCount);
+        using (Lock())
+        {
+            ThrowIfUnusable();
+            if (pointer == null)
+            {
+                return AllocateLocked(byteCount, AllocationGuard.DefaultAlignment, site, owner);
+            }
+
+            // Check the old block before anything changes, so a bad call leaves the state as it was.
+            ref var old = ref FindFreeable((nuint)pointer, site, owner);
+            var oldSize = old.Size;
+            var moved = AllocateLocked(byteCount, AllocationGuard.DefaultAlignment, site, owner);
+            Buffer.MemoryCopy(pointer, moved, byteCount, Math.Min(oldSize, byteCount));
+
+            // The caller must get the new block, so damage found in a block leaving quarantine is reported on the next call.
+            _pending ??= FreeLocked((nuint)pointer, site, owner);
+            return moved;
+        }
+    }
+
+    private void* AllocateLocked(nuint byteCount, nuint alignment, in SiteInfo site, object? owner)
+    {
+        // The left redzone is rounded up to the alignment so the caller's bytes stay aligned when the inner block is.
+        var leftPad = AllocationGuard.AlignUp(_redzone, alignment);
+        var baseBlock = (byte*)_inner.Allocate(leftPad + byteCount + _redzone, alignment);
+        var user = baseBlock + leftPad;
+        MemoryPattern.Fill(baseBlock, leftPad, _redzoneByte);
+        MemoryPattern.Fill(user + byteCount, _redzone, _redzoneByte);
+
+        var index = NewRecord();
+        ref var block = ref _records[index];
+        block.Base = baseBlock;
+        block.User = (nuint)user;
+        block.Size = byteCount;
+        block.LeftPad = leftPad;
+        block.Allocated = site;
+        block.Owner = owner;
+        block.Serial = ++_serial;
+        _live.Add((nuint)user, index);
+        _liveBytes += (long)byteCount;
+        _peakBytes = Math.Max(_peakBytes, _liveBytes);
+        _totalAllocations++;
+        return user;
+    }
+
+    /// <summary>Frees a live block into quarantine; returns (does not throw) damage found in blocks evicted from quarantine.</summary>
+    private OwnershipViolationException? FreeLocked(nuint pointer, in SiteInfo site, object? owner)
+    {
+        // One lookup on the happy path: remove first, and put the block back if the free turns out to be wrong.
+        if (!_live.Remove(pointer, out var index))
+        {
+            throw DiagnoseBadFree(pointer, site);
+        }
+
+        ref var block = ref _records[index];
+        var refusal = CheckFreeable(block, site, owner);
+        if (refusal is not null)
+        {
+            _live.Add(pointer, index);
+            throw refusal;
+        }
+
+        _liveBytes -= (long)block.Size;
+        _totalFrees++;
+
+        MemoryPattern.Fill((byte*)pointer, block.Size, _poison);
+        block.Freed = site;
+        _quarantine.Enqueue(index);
+        _quarantinedBytes += (long)block.Size;
+        return EvictOverLimit(site);
+    }
+
+    /// <summary>The live block <paramref name="pointer"/> starts, if <paramref name="owner"/> may free it and its redzones are intact; otherwise throws.</summary>
+    private ref Block FindFreeable(nuint pointer, in SiteInfo site, object? owner)
+    {
+        if (!_live.TryGetValue(pointer, out var index))
+        {
+            throw DiagnoseBadFree(pointer, site);
+        }
+
+        ref var block = ref _records[index];
+        var refusal = CheckFreeable(block, site, owner);
+        if (refusal is not null)
+        {
+            throw refusal;
+        }
+
+        return ref block;
+    }
+
+    /// <summary>Why <paramref name="owner"/> may not free this live block (wrong owner, damaged redzone), or <c>null</c>.</summary>
+    private OwnershipViolationException? CheckFreeable(in Block block, in SiteInfo site, object? owner)
+    {
+        if (!ReferenceEquals(block.Owner, owner))
+        {
+            var holder = block.Owner is null ? "its caller, who must free it with CheckedAllocator.Free" : $"a {OwnerName(block.Owner)}, which frees it itself";
+            return new OwnershipViolationException(
+                ViolationKind.MismatchedRelease,
+                $"mismatched release of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}: it belongs to {holder}, " +
+                $"but was released at {site}" + StackTraces(block.Allocated, site),
+                block.Allocated.ToCallSite(),
+                new[] { site.ToCallSite() },
+                null);
+        }
+
+        return CheckRedzones(block, site);
+    }
+
+    private OwnershipViolationException DiagnoseBadFree(nuint pointer, in SiteInfo site)
+    {
+        var address = $"0x{(ulong)pointer:X}";
+        // Newest first: if the address was reused and freed again, the latest release is the one to name.
+        if (FindFreed(pointer) is { } freed)
+        {
+            return new OwnershipViolationException(
+                ViolationKind.DoubleFree,
+                $"double free of {address} ({freed.Size} bytes) allocated at {freed.Allocated}, first freed at {freed.Freed}, freed again at {site}" +
+                StackTraces(freed.Allocated, freed.Freed, site),
+                freed.Allocated.ToCallSite(),
+                new[] { freed.Freed.ToCallSite(), site.ToCallSite() },
+                null);
+        }
+
+        foreach (var index in _live.Values)
+        {
+            ref var block = ref _records[index];
+            if (pointer > block.User && pointer < block.User + block.Size)
+            {
+                return new OwnershipViolationException(
+                    ViolationKind.InteriorFree,
+                    $"free of interior pointer {address}, {pointer - block.User} bytes into 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}; " +
+                    $"freed at {site}: free the pointer the allocator returned" + StackTraces(block.Allocated, site),
+                    block.Allocated.ToCallSite(),
+                    new[] { site.ToCallSite() },
+                    null);
+            }
+        }
+
+        for (var age = 0; age < _quarantine.Count; age++)
+        {
+            ref var block = ref _records[_quarantine.FromNewest(age)];
+            if (pointer > block.User && pointer < block.User + block.Size)
+            {
+                return new OwnershipViolationException(
+                    ViolationKind.InteriorFree,
+                    $"free of interior pointer {address}, {pointer - block.User} bytes into 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}, " +
+                    $"which was already freed at {block.Freed}; freed again at {site}" + StackTraces(block.Allocated, block.Freed, site),
+                    block.Allocated.ToCallSite(),
+                    new[] { block.Freed.ToCallSite(), site.ToCallSite() },
+                    null);
+            }
+        }
+
+        return new OwnershipViolationException(
+            ViolationKind.InvalidFree,
+            $"invalid free of {address} at {site}: this allocator never returned that pointer" + StackTraces(site),
+            null,
+            new[] { site.ToCallSite() },
+            null);
+    }
+
+    private OwnershipViolationException? CheckRedzones(in Block block, in SiteInfo detectedAt)
+    {
+        var user = (byte*)block.User;
+        var before = MemoryPattern.FindMismatch(block.Base, block.LeftPad, _redzoneByte);
+        if (before != MemoryPattern.NotFound)
+        {
+            // Report the damaged byte nearest the block: the one an off-by-one underflow hits.
+            var nearest = block.LeftPad;
+            while (block.Base[nearest - 1] == _redzoneByte)
+            {
+                nearest--;
+            }
+
+            return new OwnershipViolationException(
+                ViolationKind.BufferUnderflow,
+                $"buffer underflow: the byte {block.LeftPad - nearest + 1} before the start of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated} " +
+                $"was overwritten; detected at {detectedAt}" + StackTraces(block.Allocated, detectedAt),
+                block.Allocated.ToCallSite(),
+                null,
+                detectedAt.ToCallSite());
+        }
+
+        var after = MemoryPattern.FindMismatch(user + block.Size, _redzone, _redzoneByte);
+        if (after != MemoryPattern.NotFound)
+        {
+            return new OwnershipViolationException(
+                ViolationKind.BufferOverflow,
+                $"buffer overflow: the byte at offset {block.Size + after} of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}, " +
+                $"{after + 1} past its end, was overwritten; detected at {detectedAt}" + StackTraces(block.Allocated, detectedAt),
+                block.Allocated.ToCallSite(),
+                null,
+                detectedAt.ToCallSite());
+        }
+
+        return null;
+    }
+
+    private OwnershipViolationException? CheckPoison(in Block block, in SiteInfo detectedAt)
+    {
+        var offset = MemoryPattern.FindMismatch((byte*)block.User, block.Size, _poison);
+        if (offset == MemoryPattern.NotFound && CheckRedzones(block, detectedAt) is null)
+        {
+            return null;
+        }
+
+        var where = offset == MemoryPattern.NotFound ? "in its redzone" : $"at offset {offset}";
+        return new OwnershipViolationException(
+            ViolationKind.UseAfterFree,
+            $"use after free: 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}, freed at {block.Freed}, " +
+            $"was written {where} after it was freed; detected at {detectedAt}" + StackTraces(block.Allocated, block.Freed, detectedAt),
+            block.Allocated.ToCallSite(),
+            new[] { block.Freed.ToCallSite() },
+            detectedAt.ToCallSite());
+    }
+
+    private OwnershipViolationException? EvictOverLimit(in SiteInfo site)
+    {
+        OwnershipViolationException? first = null;
+        while (_quarantinedBytes > _quarantineLimit && _quarantine.Count > 0)
+        {
+            var index = _quarantine.Oldest;
+            ref var block = ref _records[index];
+            first ??= CheckPoison(block, site);
+            _inner.Free(block.Base);
+            _quarantinedBytes -= (long)block.Size;
+            _quarantine.DropOldest();
+
+            // Remembered a while longer (bounded), so a late double free is still named as one.
+            if (_forgotten.Count == ForgetAfter)
+            {
+                ReleaseRecord(_forgotten.Oldest);
+                _forgotten.DropOldest();
+            }
+
+            _forgotten.Enqueue(index);
+        }
+
+        return first;
+    }
+
+    private Block? FindFreed(nuint pointer)
+    {
+        for (var age = 0; age < _quarantine.Count; age++)
+        {
+            if (_records[_quarantine.FromNewest(age)].User == pointer)
+            {
+                return _records[_quarantine.FromNewest(age)];
+            }
+        }
+
+        for (var age = 0; age < _forgotten.Count; age++)
+        {
+            if (_records[_forgotten.FromNewest(age)].User == pointer)
+            {
+                return _records[_forgotten.FromNewest(age)];
+            }
+        }
+
+        return null;
+    }
+
+    private int NewRecord()
+    {
+        if (_freeRecord >= 0)
+        {
+            var reused = _freeRecord;
+            _freeRecord = _records[reused].NextFree;
+            return reused;
+        }
+
+        if (_recordsUsed == _records.Length)
+        {
+            Array.Resize(ref _records, _records.Length * 2);
+        }
+
+        return _recordsUsed++;
+    }
+
+    private void ReleaseRecord(int index)
+    {
+        // Cleared so its sites (and any stack trace strings) can be collected.
+        _records[index] = default;
+        _records[index].NextFree = _freeRecord;
+        _freeRecord = index;
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (_disposed)
+        {
+            throw new OwnershipViolationException(ViolationKind.UseAfterDispose, "use of a CheckedAllocator after it was disposed");
+        }
+
+        if (_pending is { } pending)
+        {
+            _pending = null;
+            throw pending;
+        }
+    }
+
+    private Held Lock()
+    {
+        var taken = false;
+        _gate.Enter(ref taken);
+        return new Held(this);
+    }
+
+    private SiteInfo Site(string member, string file, int line) =>
+        new(member, file, line, _captureStackTraces ? new StackTrace(2, true).ToString() : null);
+
+    private static string OwnerName(object owner)
+    {
+        var type = owner.GetType();
+        return type.IsGenericType ? $"{type.Name[..type.Name.IndexOf('`')]}<{string.Join(", ", type.GetGenericArguments().Select(t => t.Name))}>" : type.Name;
+    }
+
+    private static string StackTraces(params SiteInfo[] sites) => StackTraces(sites.Select(s => s.ToCallSite()));
+
+    private static string StackTraces(IEnumerable<CallSite> sites)
+    {
+        var text = new StringBuilder();
+        AppendStackTraces(text, sites);
+        return text.ToString();
+    }
+
+    private static void AppendStackTraces(StringBuilder text, IEnumerable<CallSite> sites)
+    {
+        foreach (var site in sites)
+        {
+            if (site.StackTrace is not null)
+            {
+                text.Append(Environment.NewLine).Append("at ").Append(site).Append(':').Append(Environment.NewLine).Append(site.StackTrace);
+            }
+        }
+    }
+
+    /// <summary>Releases the lock when the <c>using</c> scope ends.</summary>
+    private readonly ref struct Held(CheckedAllocator owner)
+    {
+        public void Dispose() => owner._gate.Exit(useMemoryBarrier: false);
+    }
+
+    /// <summary>A call site as the compiler supplied it: no allocation until a report needs a <see cref="CallSite"/>.</summary>
+    private readonly struct SiteInfo(string? member, string? file, int line, string? stackTrace)
+    {
+        public CallSite ToCallSite() =>
+            new(member is { Length: > 0 } ? member : null, file is { Length: > 0 } ? file : null, line, stackTrace);
+
+        public override string ToString() => ToCallSite().ToString();
+    }
+
+    private struct Block
+    {
+        public byte* Base;
+        public nuint User;
+        public nuint Size;
+        public nuint LeftPad;
+        public SiteInfo Allocated;
+        public SiteInfo Freed;
+        public object? Owner;
+        public long Serial;
+        public int NextFree;
+    }
+}
