@@ -5,6 +5,7 @@ using System.IO;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Ownership.Analyzers.Contracts
@@ -140,6 +141,107 @@ namespace Ownership.Analyzers.Contracts
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// How to release a value acquired by <paramref name="acquisition"/>: a call with <c>{0}</c> standing for the
+        /// value (<c>System.Runtime.InteropServices.NativeMemory.Free({0})</c>), or null when no deallocator is known.
+        /// A deallocator of the acquiring type comes first, then one of the catalog with the same family.
+        /// </summary>
+        public string? ReleaseCallFor(IOperation? acquisition, string? family, bool isDisposable)
+        {
+            if (isDisposable)
+            {
+                return "{0}.Dispose()";
+            }
+
+            IMethodSymbol? acquirer = null;
+            IOperation? receiver = null;
+            switch (acquisition)
+            {
+                case IInvocationOperation invocation:
+                    acquirer = invocation.TargetMethod;
+                    receiver = invocation.Instance;
+                    break;
+                case IArgumentOperation { Parent: IInvocationOperation invocation }:
+                    acquirer = invocation.TargetMethod;
+                    receiver = invocation.Instance;
+                    break;
+            }
+
+            if (acquirer is not null)
+            {
+                foreach (var member in acquirer.ContainingType.GetMembers())
+                {
+                    if (member is IMethodSymbol candidate && ReleaseCall(candidate, family, receiver) is { } sameType)
+                    {
+                        return sameType;
+                    }
+                }
+            }
+
+            if (family is null)
+            {
+                return null;
+            }
+
+            foreach (var entry in fileMethods)
+            {
+                if (entry.Key is IMethodSymbol candidate && ReleaseCall(candidate, family, receiver) is { } fromCatalog)
+                {
+                    return fromCatalog;
+                }
+            }
+
+            return null;
+        }
+
+        private string? ReleaseCall(IMethodSymbol candidate, string? family, IOperation? receiver)
+        {
+            var contract = GetMethod(candidate);
+            if (contract.IsEmpty)
+            {
+                return null;
+            }
+
+            if (contract.This.Kind == ContractKind.Releases && contract.This.Family == family && AllOptional(candidate, except: -1))
+            {
+                return "{0}." + candidate.Name + "()";
+            }
+
+            for (var i = 0; i < candidate.Parameters.Length; i++)
+            {
+                var parameter = contract.Parameter(i);
+                if (parameter.Kind != ContractKind.Releases || parameter.Family != family || !AllOptional(candidate, except: i) || i != 0)
+                {
+                    continue;
+                }
+
+                if (candidate.IsStatic)
+                {
+                    return candidate.ContainingType.ToDisplayString() + "." + candidate.Name + "({0})";
+                }
+
+                if (receiver is not null && SymbolEqualityComparer.Default.Equals(receiver.Type?.OriginalDefinition, candidate.ContainingType.OriginalDefinition))
+                {
+                    return receiver.Syntax.ToString() + "." + candidate.Name + "({0})";
+                }
+            }
+
+            return null;
+        }
+
+        private static bool AllOptional(IMethodSymbol method, int except)
+        {
+            for (var i = 0; i < method.Parameters.Length; i++)
+            {
+                if (i != except && !method.Parameters[i].IsOptional)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private MethodContract ComputeMethod(IMethodSymbol method)

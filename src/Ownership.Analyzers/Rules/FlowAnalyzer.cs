@@ -50,7 +50,7 @@ namespace Ownership.Analyzers.Rules
                 analyzed = root;
                 var graph = context.GetControlFlowGraph(block);
                 var captured = CapturedNames(root.Syntax);
-                var reporter = new FlowDiagnostics(context.ReportDiagnostic);
+                var reporter = new FlowDiagnostics(context.ReportDiagnostic, contracts);
                 var settings = new FlowSettings(captured, contracts.IsOptionOn(root.Syntax.SyntaxTree, Options.LeaksOnExceptionPaths));
                 AnalyzeGraph(graph, context.OwningSymbol as IMethodSymbol, contracts, reporter, settings, context);
             }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Ownership.Analyzers.Contracts;
 using Ownership.Analyzers.Flow;
 
 namespace Ownership.Analyzers.Rules
@@ -8,11 +10,22 @@ namespace Ownership.Analyzers.Rules
     /// <summary>Turns flow findings into diagnostics: one method per rule, each with its three places and plain words.</summary>
     internal sealed class FlowDiagnostics : IFlowReport
     {
-        private readonly Action<Diagnostic> report;
+        /// <summary>Diagnostic property: how to release the value, a call with {0} for it (OWN003, OWN004).</summary>
+        public const string ReleaseCallProperty = "ReleaseCall";
 
-        public FlowDiagnostics(Action<Diagnostic> report)
+        /// <summary>Diagnostic property: "true" when the value is an IDisposable.</summary>
+        public const string IsDisposableProperty = "IsDisposable";
+
+        /// <summary>Diagnostic property: the variable that holds the value, when there is one.</summary>
+        public const string VariableProperty = "Variable";
+
+        private readonly Action<Diagnostic> report;
+        private readonly ContractProvider contracts;
+
+        public FlowDiagnostics(Action<Diagnostic> report, ContractProvider contracts)
         {
             this.report = report;
+            this.contracts = contracts;
         }
 
         public void UseAfterRelease(IOperation use, string name, Resource resource, ResourceState state)
@@ -59,6 +72,7 @@ namespace Ownership.Analyzers.Rules
                 Descriptors.OWN003Leak,
                 resource.Location,
                 places,
+                FixProperties(resource, resource.Name == resource.Origin ? null : resource.Name),
                 subject,
                 Origin(resource),
                 Line(resource.Location),
@@ -71,6 +85,7 @@ namespace Ownership.Analyzers.Rules
                 Descriptors.OWN004Overwrite,
                 assignment.Syntax.GetLocation(),
                 new[] { resource.Location },
+                FixProperties(resource, name),
                 name,
                 Origin(resource),
                 Line(resource.Location)));
@@ -133,6 +148,23 @@ namespace Ownership.Analyzers.Rules
                 new[] { resource.Location },
                 method.Name,
                 Origin(resource)));
+        }
+
+        private ImmutableDictionary<string, string?> FixProperties(Resource resource, string? variable)
+        {
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            properties.Add(IsDisposableProperty, resource.IsDisposable ? "true" : "false");
+            if (contracts.ReleaseCallFor(resource.AcquisitionSite, resource.Family, resource.IsDisposable) is { } call)
+            {
+                properties.Add(ReleaseCallProperty, call);
+            }
+
+            if (variable is not null)
+            {
+                properties.Add(VariableProperty, variable);
+            }
+
+            return properties.ToImmutable();
         }
 
         /// <summary>What acquired a resource: the acquiring expression, or the parameter it was handed over through.</summary>
