@@ -677,7 +677,8 @@ namespace Ownership.Analyzers.Flow
                     var resource = resources[id];
                     if (returnContract.Kind != ContractKind.Owned && (IsAcquiredHere(resource, state) || IsDetachedOwnedField(resource, state)))
                     {
-                        Report(11, returned, id, () => report.UnannotatedOwnedReturn(returned, resource, method));
+                        // Once per return, whichever of its possible values it names.
+                        Report(11, returned, -1, () => report.UnannotatedOwnedReturn(returned, resource, method));
                     }
                 }
             }
