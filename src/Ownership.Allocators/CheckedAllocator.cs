@@ -26,6 +26,9 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     private const int ForgetAfter = 8192;
 
     private readonly IAllocator _inner;
+
+    // The common inner allocator is called directly: the interface call and its argument checks are measurable here.
+    private readonly bool _innerIsNative;
     private readonly nuint _redzone;
     private readonly byte _redzoneByte;
     private readonly byte _poison;
@@ -39,10 +42,12 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     // (records hold references, and every copy into the heap would pay a write barrier per reference).
     private Block[] _records = new Block[64];
     private int _recordsUsed;
-    private int _freeRecord = -1;
+    private readonly Stack<int> _freeRecords = new();
 
     private readonly Dictionary<nuint, int> _live = new();
-    private readonly BlockRing<int> _quarantine = new();
+
+    // Quarantine entries carry the block's extent, so eviction reads them in order and touches a record only to report.
+    private readonly BlockRing<Quarantined> _quarantine = new();
     private readonly BlockRing<int> _forgotten = new();
 
     private long _serial;
@@ -65,6 +70,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         options ??= new CheckedAllocatorOptions();
         options.Validate();
         _inner = inner;
+        _innerIsNative = inner is NativeAllocator;
         _redzone = (nuint)options.RedzoneSize;
         _redzoneByte = options.RedzoneByte;
         _poison = options.PoisonByte;
@@ -188,7 +194,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             ThrowIfUnusable();
             foreach (var index in _live.Values.OrderBy(i => _records[i].Serial))
             {
-                var damage = CheckRedzones(_records[index], site);
+                var damage = CheckRedzones(_records[index].Extent, index, site);
                 if (damage is not null)
                 {
                     throw damage;
@@ -197,7 +203,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
 
             for (var age = _quarantine.Count - 1; age >= 0; age--)
             {
-                var damage = CheckPoison(_records[_quarantine.FromNewest(age)], site);
+                var damage = CheckPoison(_quarantine.FromNewest(age), site);
                 if (damage is not null)
                 {
                     throw damage;
@@ -251,7 +257,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
 
             for (var age = 0; age < _quarantine.Count; age++)
             {
-                _inner.Free(_records[_quarantine.FromNewest(age)].Base);
+                _inner.Free(_quarantine.FromNewest(age).Extent.Base);
             }
 
             _live.Clear();
@@ -259,7 +265,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             _forgotten.Clear();
             _records = Array.Empty<Block>();
             _recordsUsed = 0;
-            _freeRecord = -1;
+            _freeRecords.Clear();
             _liveBytes = 0;
             _quarantinedBytes = 0;
         }
@@ -327,7 +333,8 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     {
         // The left redzone is rounded up to the alignment so the caller's bytes stay aligned when the inner block is.
         var leftPad = AllocationGuard.AlignUp(_redzone, alignment);
-        var baseBlock = (byte*)_inner.Allocate(leftPad + byteCount + _redzone, alignment);
+        var total = leftPad + byteCount + _redzone;
+        var baseBlock = (byte*)(_innerIsNative ? NativeMemory.AlignedAlloc(total, alignment) : _inner.Allocate(total, alignment));
         var user = baseBlock + leftPad;
         MemoryPattern.Fill(baseBlock, leftPad, _redzoneByte);
         MemoryPattern.Fill(user + byteCount, _redzone, _redzoneByte);
@@ -358,7 +365,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         }
 
         ref var block = ref _records[index];
-        var refusal = CheckFreeable(block, site, owner);
+        var refusal = CheckFreeable(index, site, owner);
         if (refusal is not null)
         {
             _live.Add(pointer, index);
@@ -370,7 +377,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
 
         MemoryPattern.Fill((byte*)pointer, block.Size, _poison);
         block.Freed = site;
-        _quarantine.Enqueue(index);
+        _quarantine.Enqueue(new Quarantined { Extent = block.Extent, Record = index });
         _quarantinedBytes += (long)block.Size;
         return EvictOverLimit(site);
     }
@@ -383,19 +390,19 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             throw DiagnoseBadFree(pointer, site);
         }
 
-        ref var block = ref _records[index];
-        var refusal = CheckFreeable(block, site, owner);
+        var refusal = CheckFreeable(index, site, owner);
         if (refusal is not null)
         {
             throw refusal;
         }
 
-        return ref block;
+        return ref _records[index];
     }
 
     /// <summary>Why <paramref name="owner"/> may not free this live block (wrong owner, damaged redzone), or <c>null</c>.</summary>
-    private OwnershipViolationException? CheckFreeable(in Block block, in SiteInfo site, object? owner)
+    private OwnershipViolationException? CheckFreeable(int index, in SiteInfo site, object? owner)
     {
+        ref var block = ref _records[index];
         if (!ReferenceEquals(block.Owner, owner))
         {
             var holder = block.Owner is null ? "its caller, who must free it with CheckedAllocator.Free" : $"a {OwnerName(block.Owner)}, which frees it itself";
@@ -408,7 +415,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
                 null);
         }
 
-        return CheckRedzones(block, site);
+        return CheckRedzones(block.Extent, index, site);
     }
 
     private OwnershipViolationException DiagnoseBadFree(nuint pointer, in SiteInfo site)
@@ -443,7 +450,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
 
         for (var age = 0; age < _quarantine.Count; age++)
         {
-            ref var block = ref _records[_quarantine.FromNewest(age)];
+            ref var block = ref _records[_quarantine.FromNewest(age).Record];
             if (pointer > block.User && pointer < block.User + block.Size)
             {
                 return new OwnershipViolationException(
@@ -464,55 +471,63 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             null);
     }
 
-    private OwnershipViolationException? CheckRedzones(in Block block, in SiteInfo detectedAt)
+    /// <summary>Damage to the redzones of <paramref name="extent"/>; <paramref name="record"/> is read only to name its sites.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private OwnershipViolationException? CheckRedzones(in Extent extent, int record, in SiteInfo detectedAt)
     {
-        var user = (byte*)block.User;
-        var before = MemoryPattern.FindMismatch(block.Base, block.LeftPad, _redzoneByte);
+        var before = MemoryPattern.FindMismatch(extent.Base, extent.LeftPad, _redzoneByte);
+        var after = MemoryPattern.FindMismatch((byte*)extent.User + extent.Size, _redzone, _redzoneByte);
+        return before == MemoryPattern.NotFound && after == MemoryPattern.NotFound ? null : ReportRedzone(extent, record, before, after, detectedAt);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private OwnershipViolationException ReportRedzone(in Extent extent, int record, nuint before, nuint after, in SiteInfo detectedAt)
+    {
+        ref var block = ref _records[record];
         if (before != MemoryPattern.NotFound)
         {
             // Report the damaged byte nearest the block: the one an off-by-one underflow hits.
-            var nearest = block.LeftPad;
-            while (block.Base[nearest - 1] == _redzoneByte)
+            var nearest = extent.LeftPad;
+            while (extent.Base[nearest - 1] == _redzoneByte)
             {
                 nearest--;
             }
 
             return new OwnershipViolationException(
                 ViolationKind.BufferUnderflow,
-                $"buffer underflow: the byte {block.LeftPad - nearest + 1} before the start of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated} " +
+                $"buffer underflow: the byte {extent.LeftPad - nearest + 1} before the start of 0x{(ulong)extent.User:X} ({extent.Size} bytes) allocated at {block.Allocated} " +
                 $"was overwritten; detected at {detectedAt}" + StackTraces(block.Allocated, detectedAt),
                 block.Allocated.ToCallSite(),
                 null,
                 detectedAt.ToCallSite());
         }
 
-        var after = MemoryPattern.FindMismatch(user + block.Size, _redzone, _redzoneByte);
-        if (after != MemoryPattern.NotFound)
-        {
-            return new OwnershipViolationException(
-                ViolationKind.BufferOverflow,
-                $"buffer overflow: the byte at offset {block.Size + after} of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}, " +
-                $"{after + 1} past its end, was overwritten; detected at {detectedAt}" + StackTraces(block.Allocated, detectedAt),
-                block.Allocated.ToCallSite(),
-                null,
-                detectedAt.ToCallSite());
-        }
-
-        return null;
+        return new OwnershipViolationException(
+            ViolationKind.BufferOverflow,
+            $"buffer overflow: the byte at offset {extent.Size + after} of 0x{(ulong)extent.User:X} ({extent.Size} bytes) allocated at {block.Allocated}, " +
+            $"{after + 1} past its end, was overwritten; detected at {detectedAt}" + StackTraces(block.Allocated, detectedAt),
+            block.Allocated.ToCallSite(),
+            null,
+            detectedAt.ToCallSite());
     }
 
-    private OwnershipViolationException? CheckPoison(in Block block, in SiteInfo detectedAt)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private OwnershipViolationException? CheckPoison(in Quarantined entry, in SiteInfo detectedAt)
     {
-        var offset = MemoryPattern.FindMismatch((byte*)block.User, block.Size, _poison);
-        if (offset == MemoryPattern.NotFound && CheckRedzones(block, detectedAt) is null)
-        {
-            return null;
-        }
+        ref readonly var extent = ref entry.Extent;
+        var offset = MemoryPattern.FindMismatch((byte*)extent.User, extent.Size, _poison);
+        return offset == MemoryPattern.NotFound && CheckRedzones(extent, entry.Record, detectedAt) is null ? null : ReportPoison(entry, offset, detectedAt);
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private OwnershipViolationException ReportPoison(in Quarantined entry, nuint offset, in SiteInfo detectedAt)
+    {
+        ref readonly var extent = ref entry.Extent;
+        ref var block = ref _records[entry.Record];
         var where = offset == MemoryPattern.NotFound ? "in its redzone" : $"at offset {offset}";
         return new OwnershipViolationException(
             ViolationKind.UseAfterFree,
-            $"use after free: 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}, freed at {block.Freed}, " +
+            $"use after free: 0x{(ulong)extent.User:X} ({extent.Size} bytes) allocated at {block.Allocated}, freed at {block.Freed}, " +
             $"was written {where} after it was freed; detected at {detectedAt}" + StackTraces(block.Allocated, block.Freed, detectedAt),
             block.Allocated.ToCallSite(),
             new[] { block.Freed.ToCallSite() },
@@ -524,21 +539,20 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         OwnershipViolationException? first = null;
         while (_quarantinedBytes > _quarantineLimit && _quarantine.Count > 0)
         {
-            var index = _quarantine.Oldest;
-            ref var block = ref _records[index];
-            first ??= CheckPoison(block, site);
-            _inner.Free(block.Base);
-            _quarantinedBytes -= (long)block.Size;
-            _quarantine.DropOldest();
+            ref var entry = ref _quarantine.Oldest;
+            first ??= CheckPoison(entry, site);
+            FreeInner(entry.Extent.Base);
+            _quarantinedBytes -= (long)entry.Extent.Size;
 
             // Remembered a while longer (bounded), so a late double free is still named as one.
             if (_forgotten.Count == ForgetAfter)
             {
-                ReleaseRecord(_forgotten.Oldest);
+                _freeRecords.Push(_forgotten.Oldest);
                 _forgotten.DropOldest();
             }
 
-            _forgotten.Enqueue(index);
+            _forgotten.Enqueue(entry.Record);
+            _quarantine.DropOldest();
         }
 
         return first;
@@ -548,9 +562,9 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     {
         for (var age = 0; age < _quarantine.Count; age++)
         {
-            if (_records[_quarantine.FromNewest(age)].User == pointer)
+            if (_quarantine.FromNewest(age).Extent.User == pointer)
             {
-                return _records[_quarantine.FromNewest(age)];
+                return _records[_quarantine.FromNewest(age).Record];
             }
         }
 
@@ -565,12 +579,23 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         return null;
     }
 
+    private void FreeInner(void* pointer)
+    {
+        if (_innerIsNative)
+        {
+            NativeMemory.AlignedFree(pointer);
+        }
+        else
+        {
+            _inner.Free(pointer);
+        }
+    }
+
     private int NewRecord()
     {
-        if (_freeRecord >= 0)
+        // Records are reused without clearing: every field is written again before use.
+        if (_freeRecords.TryPop(out var reused))
         {
-            var reused = _freeRecord;
-            _freeRecord = _records[reused].NextFree;
             return reused;
         }
 
@@ -580,14 +605,6 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         }
 
         return _recordsUsed++;
-    }
-
-    private void ReleaseRecord(int index)
-    {
-        // Cleared so its sites (and any stack trace strings) can be collected.
-        _records[index] = default;
-        _records[index].NextFree = _freeRecord;
-        _freeRecord = index;
     }
 
     private void ThrowIfUnusable()
@@ -655,6 +672,15 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         public override string ToString() => ToCallSite().ToString();
     }
 
+    /// <summary>Where a block lies: the inner block, the caller's bytes, and the left redzone between them.</summary>
+    private struct Extent
+    {
+        public byte* Base;
+        public nuint User;
+        public nuint Size;
+        public nuint LeftPad;
+    }
+
     private struct Block
     {
         public byte* Base;
@@ -665,6 +691,13 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         public SiteInfo Freed;
         public object? Owner;
         public long Serial;
-        public int NextFree;
+
+        public readonly Extent Extent => new() { Base = Base, User = User, Size = Size, LeftPad = LeftPad };
+    }
+
+    private struct Quarantined
+    {
+        public Extent Extent;
+        public int Record;
     }
 }
