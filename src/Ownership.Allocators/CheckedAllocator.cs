@@ -44,7 +44,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     private int _recordsUsed;
     private readonly Stack<int> _freeRecords = new();
 
-    private readonly Dictionary<nuint, int> _live = new();
+    private readonly PointerMap _live = new();
 
     // Quarantine entries carry the block's extent, so eviction reads them in order and touches a record only to report.
     private readonly BlockRing<Quarantined> _quarantine = new();
