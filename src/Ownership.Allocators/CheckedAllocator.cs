@@ -335,6 +335,12 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         var leftPad = AllocationGuard.AlignUp(_redzone, alignment);
         var total = leftPad + byteCount + _redzone;
         var baseBlock = (byte*)(_innerIsNative ? NativeMemory.AlignedAlloc(total, alignment) : _inner.Allocate(total, alignment));
+        if (baseBlock == null)
+        {
+            // An inner allocator that reports failure with null instead of throwing.
+            throw new OutOfMemoryException($"The inner allocator returned null for {total} bytes.");
+        }
+
         var user = baseBlock + leftPad;
         MemoryPattern.Fill(baseBlock, leftPad, _redzoneByte);
         MemoryPattern.Fill(user + byteCount, _redzone, _redzoneByte);

@@ -340,6 +340,14 @@ public sealed unsafe class CheckedAllocatorTests
     }
 
     [Fact]
+    public void AnInnerAllocatorReturningNullIsOutOfMemory()
+    {
+        using var allocator = new CheckedAllocator(new NullAllocator());
+        Assert.Throws<OutOfMemoryException>(() => allocator.Allocate(8));
+        Assert.Equal(default, allocator.Statistics);
+    }
+
+    [Fact]
     public void BadOptionsAreRejected()
     {
         Assert.Throws<ArgumentNullException>(() => new CheckedAllocator(null!));
