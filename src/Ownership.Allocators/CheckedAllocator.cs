@@ -45,6 +45,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     private readonly Stack<int> _freeRecords = new();
 
     private readonly PointerMap _live = new();
+    private readonly SiteTable _sites = new();
 
     // Quarantine entries carry the block's extent, so eviction reads them in order and touches a record only to report.
     private readonly BlockRing<Quarantined> _quarantine = new();
@@ -218,7 +219,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     {
         using (Lock())
         {
-            return _live.Values.Select(i => _records[i]).OrderBy(b => b.Serial).Select(b => new LeakInfo(b.User, b.Size, b.Allocated.ToCallSite())).ToList();
+            return _live.Values.Select(i => _records[i]).OrderBy(b => b.Serial).Select(b => new LeakInfo(b.User, b.Size, AllocatedAt(b).ToCallSite())).ToList();
         }
     }
 
@@ -351,7 +352,11 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         block.User = (nuint)user;
         block.Size = byteCount;
         block.LeftPad = leftPad;
-        block.Allocated = site;
+        block.AllocatedId = _sites.Intern(site);
+        if (_captureStackTraces)
+        {
+            block.AllocatedStack = site.StackTrace;
+        }
         block.Owner = owner;
         block.Serial = ++_serial;
         _live.Add((nuint)user, index);
@@ -382,7 +387,11 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         _totalFrees++;
 
         MemoryPattern.Fill((byte*)pointer, block.Size, _poison);
-        block.Freed = site;
+        block.FreedId = _sites.Intern(site);
+        if (_captureStackTraces)
+        {
+            block.FreedStack = site.StackTrace;
+        }
         _quarantine.Enqueue(new Quarantined { Extent = block.Extent, Record = index });
         _quarantinedBytes += (long)block.Size;
         return EvictOverLimit(site);
@@ -414,9 +423,9 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             var holder = block.Owner is null ? "its caller, who must free it with CheckedAllocator.Free" : $"a {OwnerName(block.Owner)}, which frees it itself";
             return new OwnershipViolationException(
                 ViolationKind.MismatchedRelease,
-                $"mismatched release of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}: it belongs to {holder}, " +
-                $"but was released at {site}" + StackTraces(block.Allocated, site),
-                block.Allocated.ToCallSite(),
+                $"mismatched release of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {AllocatedAt(block)}: it belongs to {holder}, " +
+                $"but was released at {site}" + StackTraces(AllocatedAt(block), site),
+                AllocatedAt(block).ToCallSite(),
                 new[] { site.ToCallSite() },
                 null);
         }
@@ -432,10 +441,10 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         {
             return new OwnershipViolationException(
                 ViolationKind.DoubleFree,
-                $"double free of {address} ({freed.Size} bytes) allocated at {freed.Allocated}, first freed at {freed.Freed}, freed again at {site}" +
-                StackTraces(freed.Allocated, freed.Freed, site),
-                freed.Allocated.ToCallSite(),
-                new[] { freed.Freed.ToCallSite(), site.ToCallSite() },
+                $"double free of {address} ({freed.Size} bytes) allocated at {AllocatedAt(freed)}, first freed at {FreedAt(freed)}, freed again at {site}" +
+                StackTraces(AllocatedAt(freed), FreedAt(freed), site),
+                AllocatedAt(freed).ToCallSite(),
+                new[] { FreedAt(freed).ToCallSite(), site.ToCallSite() },
                 null);
         }
 
@@ -446,9 +455,9 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             {
                 return new OwnershipViolationException(
                     ViolationKind.InteriorFree,
-                    $"free of interior pointer {address}, {pointer - block.User} bytes into 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}; " +
-                    $"freed at {site}: free the pointer the allocator returned" + StackTraces(block.Allocated, site),
-                    block.Allocated.ToCallSite(),
+                    $"free of interior pointer {address}, {pointer - block.User} bytes into 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {AllocatedAt(block)}; " +
+                    $"freed at {site}: free the pointer the allocator returned" + StackTraces(AllocatedAt(block), site),
+                    AllocatedAt(block).ToCallSite(),
                     new[] { site.ToCallSite() },
                     null);
             }
@@ -461,10 +470,10 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             {
                 return new OwnershipViolationException(
                     ViolationKind.InteriorFree,
-                    $"free of interior pointer {address}, {pointer - block.User} bytes into 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}, " +
-                    $"which was already freed at {block.Freed}; freed again at {site}" + StackTraces(block.Allocated, block.Freed, site),
-                    block.Allocated.ToCallSite(),
-                    new[] { block.Freed.ToCallSite(), site.ToCallSite() },
+                    $"free of interior pointer {address}, {pointer - block.User} bytes into 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {AllocatedAt(block)}, " +
+                    $"which was already freed at {FreedAt(block)}; freed again at {site}" + StackTraces(AllocatedAt(block), FreedAt(block), site),
+                    AllocatedAt(block).ToCallSite(),
+                    new[] { FreedAt(block).ToCallSite(), site.ToCallSite() },
                     null);
             }
         }
@@ -501,18 +510,18 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
 
             return new OwnershipViolationException(
                 ViolationKind.BufferUnderflow,
-                $"buffer underflow: the byte {extent.LeftPad - nearest + 1} before the start of 0x{(ulong)extent.User:X} ({extent.Size} bytes) allocated at {block.Allocated} " +
-                $"was overwritten; detected at {detectedAt}" + StackTraces(block.Allocated, detectedAt),
-                block.Allocated.ToCallSite(),
+                $"buffer underflow: the byte {extent.LeftPad - nearest + 1} before the start of 0x{(ulong)extent.User:X} ({extent.Size} bytes) allocated at {AllocatedAt(block)} " +
+                $"was overwritten; detected at {detectedAt}" + StackTraces(AllocatedAt(block), detectedAt),
+                AllocatedAt(block).ToCallSite(),
                 null,
                 detectedAt.ToCallSite());
         }
 
         return new OwnershipViolationException(
             ViolationKind.BufferOverflow,
-            $"buffer overflow: the byte at offset {extent.Size + after} of 0x{(ulong)extent.User:X} ({extent.Size} bytes) allocated at {block.Allocated}, " +
-            $"{after + 1} past its end, was overwritten; detected at {detectedAt}" + StackTraces(block.Allocated, detectedAt),
-            block.Allocated.ToCallSite(),
+            $"buffer overflow: the byte at offset {extent.Size + after} of 0x{(ulong)extent.User:X} ({extent.Size} bytes) allocated at {AllocatedAt(block)}, " +
+            $"{after + 1} past its end, was overwritten; detected at {detectedAt}" + StackTraces(AllocatedAt(block), detectedAt),
+            AllocatedAt(block).ToCallSite(),
             null,
             detectedAt.ToCallSite());
     }
@@ -533,10 +542,10 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         var where = offset == MemoryPattern.NotFound ? "in its redzone" : $"at offset {offset}";
         return new OwnershipViolationException(
             ViolationKind.UseAfterFree,
-            $"use after free: 0x{(ulong)extent.User:X} ({extent.Size} bytes) allocated at {block.Allocated}, freed at {block.Freed}, " +
-            $"was written {where} after it was freed; detected at {detectedAt}" + StackTraces(block.Allocated, block.Freed, detectedAt),
-            block.Allocated.ToCallSite(),
-            new[] { block.Freed.ToCallSite() },
+            $"use after free: 0x{(ulong)extent.User:X} ({extent.Size} bytes) allocated at {AllocatedAt(block)}, freed at {FreedAt(block)}, " +
+            $"was written {where} after it was freed; detected at {detectedAt}" + StackTraces(AllocatedAt(block), FreedAt(block), detectedAt),
+            AllocatedAt(block).ToCallSite(),
+            new[] { FreedAt(block).ToCallSite() },
             detectedAt.ToCallSite());
     }
 
@@ -596,6 +605,10 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             _inner.Free(pointer);
         }
     }
+
+    private SiteInfo AllocatedAt(in Block block) => _sites[block.AllocatedId] with { StackTrace = block.AllocatedStack };
+
+    private SiteInfo FreedAt(in Block block) => _sites[block.FreedId] with { StackTrace = block.FreedStack };
 
     private int NewRecord()
     {
@@ -670,12 +683,45 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     }
 
     /// <summary>A call site as the compiler supplied it: no allocation until a report needs a <see cref="CallSite"/>.</summary>
-    private readonly struct SiteInfo(string? member, string? file, int line, string? stackTrace)
+    private readonly record struct SiteInfo(string? Member, string? File, int Line, string? StackTrace)
     {
         public CallSite ToCallSite() =>
-            new(member is { Length: > 0 } ? member : null, file is { Length: > 0 } ? file : null, line, stackTrace);
+            new(Member is { Length: > 0 } ? Member : null, File is { Length: > 0 } ? File : null, Line, StackTrace);
 
         public override string ToString() => ToCallSite().ToString();
+    }
+
+    /// <summary>
+    /// Call sites numbered once each. A small cache keyed by line and compared by reference makes the common case (the same
+    /// literal file and member strings the compiler passes every time) a few loads; anything else falls back to a dictionary.
+    /// </summary>
+    private sealed class SiteTable
+    {
+        private readonly List<SiteInfo> _sites = new() { default };
+        private readonly Dictionary<(string?, string?, int), int> _ids = new();
+        private readonly (string? Member, string? File, int Line, int Id)[] _cache = new (string?, string?, int, int)[256];
+
+        public SiteInfo this[int id] => _sites[id];
+
+        public int Intern(in SiteInfo site)
+        {
+            ref var cached = ref _cache[site.Line & 255];
+            if (cached.Id != 0 && cached.Line == site.Line && ReferenceEquals(cached.File, site.File) && ReferenceEquals(cached.Member, site.Member))
+            {
+                return cached.Id;
+            }
+
+            var key = (site.Member, site.File, site.Line);
+            if (!_ids.TryGetValue(key, out var id))
+            {
+                id = _sites.Count;
+                _sites.Add(site with { StackTrace = null });
+                _ids.Add(key, id);
+            }
+
+            cached = (site.Member, site.File, site.Line, id);
+            return id;
+        }
     }
 
     /// <summary>Where a block lies: the inner block, the caller's bytes, and the left redzone between them.</summary>
@@ -693,8 +739,11 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         public nuint User;
         public nuint Size;
         public nuint LeftPad;
-        public SiteInfo Allocated;
-        public SiteInfo Freed;
+        // Sites are interned: records hold no references on the hot path, so writing them needs no GC write barrier.
+        public int AllocatedId;
+        public int FreedId;
+        public string? AllocatedStack;
+        public string? FreedStack;
         public object? Owner;
         public long Serial;
 
