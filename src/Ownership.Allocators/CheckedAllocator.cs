@@ -38,8 +38,9 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     // A spin lock, not Monitor: sections are short, and Monitor's pair costs twice as much on the hot path.
     // The inner allocator must therefore not call back into this one (the lock is not reentrant).
     private SpinLock _gate = new(enableThreadOwnerTracking: false);
-    // Block records live in one array and are named by index everywhere else, so the hot path never copies a record
-    // (records hold references, and every copy into the heap would pay a write barrier per reference).
+
+    // Block records live in one array and are named by index everywhere else, so the hot path never copies a record.
+    // Freed records are reused (after ForgetAfter more frees) without clearing: allocation rewrites every field it reads.
     private Block[] _records = new Block[64];
     private int _recordsUsed;
     private readonly Stack<int> _freeRecords = new();
@@ -47,9 +48,11 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     private readonly PointerMap _live = new();
     private readonly SiteTable _sites = new();
 
-    // Quarantine entries carry the block's extent, so eviction reads them in order and touches a record only to report.
-    private readonly BlockRing<Quarantined> _quarantine = new();
-    private readonly BlockRing<int> _forgotten = new();
+    // Freed blocks, oldest first: the first _forgotten have gone back to the inner allocator and are only remembered (to name
+    // a late double free); the rest are quarantined. Entries carry the block's extent, so eviction reads them in order and
+    // touches a record only to report.
+    private readonly BlockRing<Quarantined> _freed = new();
+    private int _forgotten;
 
     private long _serial;
     private long _liveBytes;
@@ -202,9 +205,9 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
                 }
             }
 
-            for (var age = _quarantine.Count - 1; age >= 0; age--)
+            for (var i = _forgotten; i < _freed.Count; i++)
             {
-                var damage = CheckPoison(_quarantine.FromNewest(age), site);
+                var damage = CheckPoison(_freed.FromOldest(i), site);
                 if (damage is not null)
                 {
                     throw damage;
@@ -256,14 +259,14 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
                 _inner.Free(_records[index].Base);
             }
 
-            for (var age = 0; age < _quarantine.Count; age++)
+            for (var i = _forgotten; i < _freed.Count; i++)
             {
-                _inner.Free(_quarantine.FromNewest(age).Extent.Base);
+                _inner.Free(_freed.FromOldest(i).Extent.Base);
             }
 
             _live.Clear();
-            _quarantine.Clear();
-            _forgotten.Clear();
+            _freed.Clear();
+            _forgotten = 0;
             _records = Array.Empty<Block>();
             _recordsUsed = 0;
             _freeRecords.Clear();
@@ -392,7 +395,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         {
             block.FreedStack = site.StackTrace;
         }
-        _quarantine.Enqueue(new Quarantined { Extent = block.Extent, Record = index });
+        _freed.Enqueue(new Quarantined { Extent = block.Extent, Record = index });
         _quarantinedBytes += (long)block.Size;
         return EvictOverLimit(site);
     }
@@ -463,9 +466,9 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             }
         }
 
-        for (var age = 0; age < _quarantine.Count; age++)
+        for (var i = _forgotten; i < _freed.Count; i++)
         {
-            ref var block = ref _records[_quarantine.FromNewest(age).Record];
+            ref var block = ref _records[_freed.FromOldest(i).Record];
             if (pointer > block.User && pointer < block.User + block.Size)
             {
                 return new OwnershipViolationException(
@@ -552,22 +555,21 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     private OwnershipViolationException? EvictOverLimit(in SiteInfo site)
     {
         OwnershipViolationException? first = null;
-        while (_quarantinedBytes > _quarantineLimit && _quarantine.Count > 0)
+        while (_quarantinedBytes > _quarantineLimit && _forgotten < _freed.Count)
         {
-            ref var entry = ref _quarantine.Oldest;
+            ref var entry = ref _freed.FromOldest(_forgotten);
             first ??= CheckPoison(entry, site);
             FreeInner(entry.Extent.Base);
             _quarantinedBytes -= (long)entry.Extent.Size;
+            _forgotten++;
+        }
 
-            // Remembered a while longer (bounded), so a late double free is still named as one.
-            if (_forgotten.Count == ForgetAfter)
-            {
-                _freeRecords.Push(_forgotten.Oldest);
-                _forgotten.DropOldest();
-            }
-
-            _forgotten.Enqueue(entry.Record);
-            _quarantine.DropOldest();
+        // Remembered a while longer (bounded), so a late double free is still named as one; then the record is reused.
+        while (_forgotten > ForgetAfter)
+        {
+            _freeRecords.Push(_freed.Oldest.Record);
+            _freed.DropOldest();
+            _forgotten--;
         }
 
         return first;
@@ -575,19 +577,13 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
 
     private Block? FindFreed(nuint pointer)
     {
-        for (var age = 0; age < _quarantine.Count; age++)
+        // Newest first, so a reused and freed-again address names its latest life.
+        for (var i = _freed.Count - 1; i >= 0; i--)
         {
-            if (_quarantine.FromNewest(age).Extent.User == pointer)
+            ref var entry = ref _freed.FromOldest(i);
+            if (entry.Extent.User == pointer)
             {
-                return _records[_quarantine.FromNewest(age).Record];
-            }
-        }
-
-        for (var age = 0; age < _forgotten.Count; age++)
-        {
-            if (_records[_forgotten.FromNewest(age)].User == pointer)
-            {
-                return _records[_forgotten.FromNewest(age)];
+                return _records[entry.Record];
             }
         }
 
