@@ -109,6 +109,35 @@ namespace Ownership.CodeFixes
             }
         }
 
+        /// <summary>
+        /// The document with annotated nodes simplified and formatted: done by the fix itself, not left to the code
+        /// action's cleanup, which not every host runs the same way.
+        /// </summary>
+        public static async Task<Document> CleanUpAsync(Document document, CancellationToken cancellationToken)
+        {
+            document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary><paramref name="statement"/> laid out as a new line before <paramref name="next"/>, at its indentation.</summary>
+        public static StatementSyntax OnLineBefore(StatementSyntax statement, StatementSyntax next)
+        {
+            var leading = next.GetLeadingTrivia();
+            var indentation = leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia)
+                ? SyntaxFactory.TriviaList(leading[leading.Count - 1])
+                : SyntaxFactory.TriviaList();
+            var newLine = SyntaxFactory.LineFeed;
+            foreach (var trivia in next.GetFirstToken().GetPreviousToken().TrailingTrivia)
+            {
+                if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+                {
+                    newLine = trivia;
+                }
+            }
+
+            return statement.WithLeadingTrivia(indentation).WithTrailingTrivia(newLine);
+        }
+
         /// <summary>The statements of <paramref name="block"/> from index <paramref name="start"/> on.</summary>
         public static ImmutableArray<StatementSyntax> From(BlockSyntax block, int start)
         {

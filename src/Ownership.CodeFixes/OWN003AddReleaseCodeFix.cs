@@ -111,7 +111,7 @@ namespace Ownership.CodeFixes
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         $"Release '{variableName}' in a finally block",
-                        ct => ReleaseInFinallyAsync(context.Document, root, block, statement, rest, removable, release),
+                        ct => ReleaseInFinallyAsync(context.Document, root, block, statement, rest, removable, release, ct),
                         TryFinallyKey),
                     diagnostic);
             }
@@ -159,7 +159,8 @@ namespace Ownership.CodeFixes
             LocalDeclarationStatementSyntax statement,
             ImmutableArray<StatementSyntax> rest,
             List<StatementSyntax> removable,
-            ExpressionStatementSyntax release)
+            ExpressionStatementSyntax release,
+            CancellationToken cancellationToken)
         {
             var statements = new List<StatementSyntax>();
             foreach (var s in block.Statements)
@@ -188,7 +189,7 @@ namespace Ownership.CodeFixes
             }
 
             var newBlock = block.WithStatements(SyntaxFactory.List(statements));
-            return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(block, newBlock)));
+            return FixSupport.CleanUpAsync(document.WithSyntaxRoot(root.ReplaceNode(block, newBlock)), cancellationToken);
         }
     }
 }
