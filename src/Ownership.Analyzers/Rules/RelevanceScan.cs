@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Ownership.Analyzers.Contracts;
 
@@ -7,7 +8,7 @@ namespace Ownership.Analyzers.Rules
     /// <summary>The cheap check before any flow graph: does this body touch anything with an ownership contract?</summary>
     internal static class RelevanceScan
     {
-        public static bool MayHoldResources(IOperation body, ContractProvider contracts)
+        public static bool MayHoldResources(IOperation body, ContractProvider contracts, bool trackAllDisposables)
         {
             foreach (var operation in body.Descendants())
             {
@@ -16,6 +17,10 @@ namespace Ownership.Analyzers.Rules
                     case IInvocationOperation invocation when !contracts.GetMethod(invocation.TargetMethod).IsEmpty:
                     case IObjectCreationOperation { Constructor: { } constructor } when !contracts.GetMethod(constructor).IsEmpty:
                     case IParameterReferenceOperation parameter when IsHandedOver(parameter.Parameter, contracts):
+                        return true;
+                    case IObjectCreationOperation { Type: { } created } when trackAllDisposables && contracts.IsDisposable(created):
+                    case { Syntax: FixedStatementSyntax }:
+                        // Pointers pinned by fixed must not outlive the statement.
                         return true;
                 }
             }
