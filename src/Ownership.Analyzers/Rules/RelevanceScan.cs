@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Ownership.Analyzers.Contracts;
 
@@ -16,6 +17,9 @@ namespace Ownership.Analyzers.Rules
                     case IInvocationOperation invocation when !contracts.GetMethod(invocation.TargetMethod).IsEmpty:
                     case IObjectCreationOperation { Constructor: { } constructor } when !contracts.GetMethod(constructor).IsEmpty:
                     case IParameterReferenceOperation parameter when IsHandedOver(parameter.Parameter, contracts):
+                        return true;
+                    case { Syntax: FixedStatementSyntax }:
+                        // Pointers pinned by fixed must not outlive the statement.
                         return true;
                 }
             }
