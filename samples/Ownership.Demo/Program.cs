@@ -39,7 +39,7 @@ public static class Program
         Heading(
             "1. Double ownership, invalid free — seed 000, an LRU cache (\"panic: Invalid free\")",
             "Seed000CopiedNode.cs",
-            "OWN003: the rented node is dropped (only a copy is kept). OWN006 (returning what was never rented) is not reported yet.");
+            "OWN003: the rented node is dropped (only a copy is kept); OWN006: '&copy' is returned, but no allocator returned it.");
         var pool = new PoolAllocator<Seed000CopiedNode.Node>(blocksPerSlab: 16, checks: true);
         var map = new Dictionary<long, Seed000CopiedNode.Node>();
         Seed000CopiedNode.Put(pool, map, key: 42, value: 4200);
@@ -63,7 +63,7 @@ public static class Program
         Heading(
             "3. Stale pointer into a growing list — seed 002, a dungeon's terrain registry",
             "Seed002StaleTerrain.cs",
-            "OWN005 (a ref used after NativeList.Add may have moved the storage) is not reported yet: the rule is in progress.",
+            "OWN005: 'wall' points into 'terrains', which 'terrains.Add(...)' may have reallocated.",
             method: "RegisterTerrain");
         using var allocator = new CheckedAllocator(NativeAllocator.Shared);
         using (var terrains = new NativeList<Seed002StaleTerrain.Terrain>(0, allocator))

@@ -19,7 +19,7 @@ internal static unsafe class Seed000CopiedNode
     {
         var copy = map[key];
         map.Remove(key);
-        pool.Return(&copy);              // gives back the copy's address, which the pool never rented
+        pool.Return(&copy);              // gives back the copy's address, which the pool never rented (OWN006)
     }
     // end buggy
 
