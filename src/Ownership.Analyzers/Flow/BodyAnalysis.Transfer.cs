@@ -108,6 +108,11 @@ namespace Ownership.Analyzers.Flow
                     return Invoke(invocation, invocation.TargetMethod, invocation.Instance, invocation.Arguments, state);
                 case IObjectCreationOperation creation:
                     var created = creation.Constructor is null ? 0 : Invoke(creation, creation.Constructor, null, creation.Arguments, state);
+                    if (created == 0 && trackAllDisposables && contracts.IsDisposableToTrack(creation.Type))
+                    {
+                        created = Acquire(creation, null, creation.Type, state);
+                    }
+
                     Evaluate(creation.Initializer, state);
                     return created;
                 case IArrayElementReferenceOperation element:
@@ -386,10 +391,17 @@ namespace Ownership.Analyzers.Flow
 
             // Effects happen after every argument was read: list.Add(list.Count) reads before it invalidates.
             var result = 0UL;
+            var leaveOpen = LeavesOpen(arguments);
             for (var i = 0; i < arguments.Length; i++)
             {
                 var argument = arguments[i];
                 var parameterContract = ParameterContract(contract, argument);
+                if (leaveOpen && parameterContract.Kind == ContractKind.Transfers)
+                {
+                    // new StreamReader(stream, leaveOpen: true): the caller keeps the stream.
+                    parameterContract = new ValueContract(ContractKind.Borrowed);
+                }
+
                 var refKind = argument.Parameter?.RefKind ?? RefKind.None;
                 switch (parameterContract.Kind)
                 {
@@ -471,6 +483,19 @@ namespace Ownership.Analyzers.Flow
             }
 
             return result;
+        }
+
+        private static bool LeavesOpen(ImmutableArray<IArgumentOperation> arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter is { Name: "leaveOpen" } && argument.Value.ConstantValue is { HasValue: true, Value: true })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static ValueContract ParameterContract(MethodContract contract, IArgumentOperation argument)
@@ -650,7 +675,7 @@ namespace Ownership.Analyzers.Flow
                 foreach (var id in Bits(value))
                 {
                     var resource = resources[id];
-                    if (resource.Kind == ResourceKind.Owned && IsLeakCandidate(state.Resources[id]) && returnContract.Kind != ContractKind.Owned)
+                    if (returnContract.Kind != ContractKind.Owned && (IsAcquiredHere(resource, state) || IsDetachedOwnedField(resource, state)))
                     {
                         Report(11, returned, id, () => report.UnannotatedOwnedReturn(returned, resource, method));
                     }
@@ -658,6 +683,23 @@ namespace Ownership.Analyzers.Flow
             }
 
             Escape(value, state);
+        }
+
+        private static bool IsAcquiredHere(Resource resource, FlowState state)
+        {
+            return resource.Kind == ResourceKind.Owned && IsLeakCandidate(state.Resources[resource.Id]);
+        }
+
+        /// <summary>The content of an [Owned] field, taken out of it (the field no longer holds it): ownership moves to the caller.</summary>
+        private bool IsDetachedOwnedField(Resource resource, FlowState state)
+        {
+            if (resource.Kind != ResourceKind.FieldContent || resource.SourceSymbol is not IFieldSymbol field ||
+                contracts.GetMember(field).Kind != ContractKind.Owned || !variableIndex.TryGetValue(field, out var fieldVariable))
+            {
+                return false;
+            }
+
+            return (state.PointsTo[fieldVariable] & (1UL << resource.Id)) == 0 && !state.Resources[resource.Id].Has(StateFlags.Gone | StateFlags.Escaped);
         }
 
         /// <summary>Null checks, <c>IsAllocated</c> and Try… results refine the state on each branch.</summary>
@@ -871,7 +913,35 @@ namespace Ownership.Analyzers.Flow
         {
             if (exitState is not null)
             {
+                CheckDanglingFields(exitState);
                 Die(BodyVariables(exitState), exitState, id => exitLocations.TryGetValue(id, out var location) ? location : null, LeakKind.EveryPath);
+            }
+        }
+
+        /// <summary>OWN009: a field still holds a value this body released or transferred: the next release frees it again.</summary>
+        private void CheckDanglingFields(FlowState state)
+        {
+            if (method is null || method.MethodKind == MethodKind.AnonymousFunction || method.MethodKind == MethodKind.LocalFunction)
+            {
+                return;
+            }
+
+            for (var i = 0; i < variables.Count; i++)
+            {
+                if (variables[i] is not IFieldSymbol field)
+                {
+                    continue;
+                }
+
+                foreach (var id in Bits(state.PointsTo[i]))
+                {
+                    var resource = resources[id];
+                    var current = state.Resources[id];
+                    if (!resource.IsDisposable && resource.Kind != ResourceKind.Borrow && current.Has(StateFlags.Gone) && current.Site is { } release)
+                    {
+                        Report(9, release, id, () => report.DanglingField(release, field, method));
+                    }
+                }
             }
         }
 

@@ -113,7 +113,13 @@ namespace Ownership.Analyzers.Flow
                         break;
                     case IFieldSymbol field when CanHoldResource(field.Type):
                         var fieldContract = contracts.GetMember(field);
-                        Bind(state, index, NewResource(ResourceKind.FieldContent, null, field.Locations.IsEmpty ? Location.None : field.Locations[0], field.Name, fieldContract.Family, contracts.IsDisposable(field.Type)), StateFlags.Owned | StateFlags.Unconfirmed);
+                        var content = NewResource(ResourceKind.FieldContent, null, field.Locations.IsEmpty ? Location.None : field.Locations[0], field.Name, fieldContract.Family, contracts.IsDisposable(field.Type));
+                        if (content >= 0)
+                        {
+                            resources[content].SourceSymbol = field;
+                        }
+
+                        Bind(state, index, content, StateFlags.Owned | StateFlags.Unconfirmed);
                         break;
                 }
             }

@@ -179,6 +179,20 @@ namespace Ownership.Analyzers.Rules
                 how));
         }
 
+        public void DanglingField(IOperation release, IFieldSymbol field, IMethodSymbol method)
+        {
+            var reset = field.Type.IsReferenceType || field.Type.TypeKind == TypeKind.Pointer ? "null" : "default";
+            report(Diagnostic.Create(
+                Descriptors.OWN009DanglingField,
+                release.Syntax.GetLocation(),
+                field.Locations,
+                ImmutableDictionary<string, string?>.Empty.Add("Field", field.Name).Add("Reset", reset),
+                method.Name,
+                field.Name,
+                BodyAnalysis.Describe(release),
+                reset));
+        }
+
         public void UnannotatedOwnedReturn(IOperation returned, Resource resource, IMethodSymbol method)
         {
             report(Diagnostic.Create(

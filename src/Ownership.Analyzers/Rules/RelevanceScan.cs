@@ -8,7 +8,7 @@ namespace Ownership.Analyzers.Rules
     /// <summary>The cheap check before any flow graph: does this body touch anything with an ownership contract?</summary>
     internal static class RelevanceScan
     {
-        public static bool MayHoldResources(IOperation body, ContractProvider contracts)
+        public static bool MayHoldResources(IOperation body, ContractProvider contracts, bool trackAllDisposables)
         {
             foreach (var operation in body.Descendants())
             {
@@ -18,6 +18,7 @@ namespace Ownership.Analyzers.Rules
                     case IObjectCreationOperation { Constructor: { } constructor } when !contracts.GetMethod(constructor).IsEmpty:
                     case IParameterReferenceOperation parameter when IsHandedOver(parameter.Parameter, contracts):
                         return true;
+                    case IObjectCreationOperation { Type: { } created } when trackAllDisposables && contracts.IsDisposable(created):
                     case { Syntax: FixedStatementSyntax }:
                         // Pointers pinned by fixed must not outlive the statement.
                         return true;
