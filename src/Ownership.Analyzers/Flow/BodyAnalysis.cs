@@ -70,7 +70,10 @@ namespace Ownership.Analyzers.Flow
             var inStates = new FlowState?[blocks.Length];
             inStates[0] = CreateEntryState();
 
-            // Round-robin in block order reaches the fixpoint quickly on the reducible graphs C# produces.
+            // Round-robin in block order reaches the fixpoint quickly on the reducible graphs C# produces; a block is run
+            // again only when its input changed since its last run, since the same input gives the same output.
+            var dirty = new bool[blocks.Length];
+            dirty[0] = true;
             var changed = true;
             var passes = 0;
             while (changed && passes++ < 50)
@@ -80,12 +83,13 @@ namespace Ownership.Analyzers.Flow
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var input = inStates[block.Ordinal];
-                    if (input is null || isFinallyBlock[block.Ordinal])
+                    if (input is null || isFinallyBlock[block.Ordinal] || !dirty[block.Ordinal])
                     {
                         continue;
                     }
 
-                    changed |= JoinIntoHandlers(block, input, inStates);
+                    dirty[block.Ordinal] = false;
+                    changed |= JoinIntoHandlers(block, input, inStates, dirty);
                     var output = ProcessBlock(block, input.Clone(), (destination, state) =>
                     {
                         if (isFinallyBlock[destination.Ordinal])
@@ -97,14 +101,16 @@ namespace Ownership.Analyzers.Flow
                         if (existing is null)
                         {
                             inStates[destination.Ordinal] = state.Clone();
+                            dirty[destination.Ordinal] = true;
                             changed = true;
                         }
-                        else
+                        else if (existing.JoinWith(state))
                         {
-                            changed |= existing.JoinWith(state);
+                            dirty[destination.Ordinal] = true;
+                            changed = true;
                         }
                     });
-                    changed |= JoinIntoHandlers(block, output, inStates);
+                    changed |= JoinIntoHandlers(block, output, inStates, dirty);
                 }
             }
 
@@ -263,7 +269,7 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>A catch handler may start anywhere in its <c>try</c>: join every state seen there into its entry.</summary>
-        private bool JoinIntoHandlers(BasicBlock block, FlowState state, FlowState?[] inStates)
+        private bool JoinIntoHandlers(BasicBlock block, FlowState state, FlowState?[] inStates, bool[] dirty)
         {
             var changed = false;
             for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
@@ -285,11 +291,13 @@ namespace Ownership.Analyzers.Flow
                     if (existing is null)
                     {
                         inStates[handlerEntry] = state.Clone();
+                        dirty[handlerEntry] = true;
                         changed = true;
                     }
-                    else
+                    else if (existing.JoinWith(state))
                     {
-                        changed |= existing.JoinWith(state);
+                        dirty[handlerEntry] = true;
+                        changed = true;
                     }
                 }
             }
