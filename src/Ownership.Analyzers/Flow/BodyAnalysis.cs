@@ -196,10 +196,12 @@ namespace Ownership.Analyzers.Flow
                 return;
             }
 
-            var exit = (exitOperation ?? LastOperation(source))?.Syntax.GetLocation();
+            // Where a path leaves matters only to the messages of the reporting pass: no Location (nor a walk over the
+            // body's tokens for its closing brace) on every branch of every fixpoint pass.
+            var exit = reporting ? (exitOperation ?? LastOperation(source))?.Syntax.GetLocation() : null;
             if (destination.Kind == BasicBlockKind.Exit)
             {
-                ReachExit(state, exitOperation is null ? EndOfBody() ?? exit : exit);
+                ReachExit(state, reporting && exitOperation is null ? EndOfBody() ?? exit : exit);
             }
             else if (!branch.LeavingRegions.IsEmpty)
             {
