@@ -72,6 +72,7 @@ namespace Ownership.Analyzers.Flow
 
             // Round-robin in block order reaches the fixpoint quickly on the reducible graphs C# produces; a block is run
             // again only when its input changed since its last run, since the same input gives the same output.
+            var scratch = new FlowState(VariableCount);
             var dirty = new bool[blocks.Length];
             dirty[0] = true;
             var changed = true;
@@ -90,7 +91,8 @@ namespace Ownership.Analyzers.Flow
 
                     dirty[block.Ordinal] = false;
                     changed |= JoinIntoHandlers(block, input, inStates, dirty);
-                    var output = ProcessBlock(block, input.Clone(), (destination, state) =>
+                    // The block runs on a scratch copy of its input: whatever is kept of it is cloned (sink, handlers, exit).
+                    var output = ProcessBlock(block, scratch.CopyFrom(input), (destination, state) =>
                     {
                         if (isFinallyBlock[destination.Ordinal])
                         {
@@ -120,7 +122,7 @@ namespace Ownership.Analyzers.Flow
                 var input = inStates[block.Ordinal];
                 if (input is not null && !isFinallyBlock[block.Ordinal])
                 {
-                    ProcessBlock(block, input.Clone(), (_, _) => { });
+                    ProcessBlock(block, scratch.CopyFrom(input), (_, _) => { });
                 }
             }
 

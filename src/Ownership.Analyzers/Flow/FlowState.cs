@@ -28,6 +28,14 @@ namespace Ownership.Analyzers.Flow
 
         public FlowState Clone() => new FlowState((ulong[])PointsTo.Clone(), (ResourceState[])Resources.Clone());
 
+        /// <summary>Makes this state a copy of <paramref name="other"/> (of the same body), without allocating.</summary>
+        public FlowState CopyFrom(FlowState other)
+        {
+            Array.Copy(other.PointsTo, PointsTo, PointsTo.Length);
+            Array.Copy(other.Resources, Resources, Resources.Length);
+            return this;
+        }
+
         /// <summary>
         /// Joins <paramref name="other"/> into this state; returns true when anything changed. A resource not acquired
         /// on one side becomes <see cref="StateFlags.Null"/> ("maybe never acquired"); one released and no longer held
