@@ -60,8 +60,15 @@ namespace Ownership.Analyzers.Flow
 
             for (var i = 0; i < Resources.Length; i++)
             {
-                var here = Contribution(Resources[i], (heldHere & (1UL << i)) != 0);
-                var there = Contribution(other.Resources[i], (heldThere & (1UL << i)) != 0);
+                var bit = 1UL << i;
+                if (((heldHere ^ heldThere) & bit) == 0 && Resources[i].Equals(other.Resources[i]))
+                {
+                    // Both sides bring the same thing: the join is what is here already.
+                    continue;
+                }
+
+                var here = Contribution(Resources[i], (heldHere & bit) != 0);
+                var there = Contribution(other.Resources[i], (heldThere & bit) != 0);
                 ResourceState joined;
                 if (here is null || there is null)
                 {
