@@ -105,11 +105,9 @@ public sealed class TerrainRegistry : IDisposable
         if (row != last)
         {
             var moved = _handles[last];
-#pragma warning disable OWN007 // FP: see KNOWN-FALSE-POSITIVES.md (element values copied, no reference kept)
             _terrains[row] = _terrains[last];
             _handles[row] = moved;
             _rows[moved] = row;
-#pragma warning restore OWN007
         }
 
         _terrains.RemoveAt(last);

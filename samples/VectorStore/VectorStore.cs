@@ -147,9 +147,7 @@ public sealed unsafe class VectorStore : IDisposable
             }
 
             distances[at] = distance;
-#pragma warning disable OWN007 // FP: see KNOWN-FALSE-POSITIVES.md (the id is copied, no reference kept)
             ids[at] = _ids[row];
-#pragma warning restore OWN007
             found = Math.Min(found + 1, ids.Length);
         }
 
