@@ -4,19 +4,6 @@ using Xunit;
 
 namespace Ownership.Package.Tests;
 
-/// <summary>A fact that runs only once the repository has the code fix it exercises (the fixes are written on another branch).</summary>
-public sealed class FactWhenCodeFixExistsAttribute : FactAttribute
-{
-    public FactWhenCodeFixExistsAttribute(string fixFile)
-    {
-        var path = Path.Combine(DotNet.FindRepositoryRoot(), "src", "Ownership.CodeFixes", fixFile);
-        if (!File.Exists(path))
-        {
-            Skip = $"src/Ownership.CodeFixes/{fixFile} does not exist yet: there is no code fix to apply.";
-        }
-    }
-}
-
 /// <summary><c>dotnet format analyzers</c> applies the package's code fixes in a consumer project.</summary>
 [Collection(PackageCollection.Name)]
 public class CodeFixTests
@@ -25,7 +12,7 @@ public class CodeFixTests
 
     public CodeFixTests(PackedPackage package) => _package = package;
 
-    [FactWhenCodeFixExists("OWN011AddOwnedReturnCodeFix.cs")]
+    [Fact]
     public void Dotnet_format_analyzers_applies_the_OWN011_fix()
     {
         var consumer = _package.Consumer;
