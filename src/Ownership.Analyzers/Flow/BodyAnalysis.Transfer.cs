@@ -213,9 +213,10 @@ namespace Ownership.Analyzers.Flow
         private ulong Assign(ISimpleAssignmentOperation assignment, FlowState state)
         {
             var variable = VariableOfAssignmentTarget(assignment.Target);
-            if (variable >= 0 && !assignment.IsRef && variables[variable] is ILocalSymbol { RefKind: not RefKind.None } or IParameterSymbol { RefKind: RefKind.Ref })
+            if (variable >= 0 && !assignment.IsRef && variables[variable] is ILocalSymbol { RefKind: not RefKind.None } &&
+                (state.PointsTo[variable] & BorrowMask()) != 0)
             {
-                // Assigning to a ref local writes through it: a use of what it refers to.
+                // Assigning to a ref local that refers into a collection or array writes through it: a use of that storage.
                 var through = state.PointsTo[variable];
                 Use(through, assignment.Target, state);
                 var written = Evaluate(assignment.Value, state);
