@@ -624,7 +624,17 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         return _recordsUsed++;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfUnusable()
+    {
+        if (_disposed || _pending is not null)
+        {
+            ThrowUnusable();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowUnusable()
     {
         if (_disposed)
         {
