@@ -178,8 +178,8 @@ public sealed unsafe class PoolAllocator<T> : IDisposable
             var site = new CallSite(member, file, line);
             throw new OwnershipViolationException(
                 ViolationKind.UseAfterFree,
-                $"use after return: pool block 0x{pointer:X} rented at {record.Rented}, returned at {record.Returned}, " +
-                $"was written at offset {damage} after it was returned; detected when rented again at {site}",
+                $"use after return: pool block 0x{pointer:X} {History(record)}, " +
+                $"was written at offset {damage} while it was free; detected when rented again at {site}",
                 record.Rented,
                 record.Returned is null ? null : new[] { record.Returned },
                 site);
@@ -269,8 +269,8 @@ public sealed unsafe class PoolAllocator<T> : IDisposable
             {
                 return new OwnershipViolationException(
                     ViolationKind.UseAfterFree,
-                    $"use after return: pool block 0x{pointer:X} rented at {record.Rented}, returned at {record.Returned}, " +
-                    $"was written at offset {damage} after it was returned; detected at Dispose",
+                    $"use after return: pool block 0x{pointer:X} {History(record)}, " +
+                    $"was written at offset {damage} while it was free; detected at Dispose",
                     record.Rented,
                     new[] { record.Returned! },
                     null);
@@ -279,6 +279,10 @@ public sealed unsafe class PoolAllocator<T> : IDisposable
 
         return null;
     }
+
+    // A free block was either returned (name both sites) or never rented (a stray write from elsewhere).
+    private static string History(in BlockRecord record) =>
+        record.Rented is null ? "never rented" : $"rented at {record.Rented}, returned at {record.Returned}";
 
     private void AddSlab()
     {
