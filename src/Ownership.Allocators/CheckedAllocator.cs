@@ -360,6 +360,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         {
             block.AllocatedStack = site.StackTrace;
         }
+
         block.Owner = owner;
         block.Serial = ++_serial;
         _live.Add((nuint)user, index);
@@ -395,6 +396,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         {
             block.FreedStack = site.StackTrace;
         }
+
         _freed.Enqueue(new Quarantined { Extent = block.Extent, Record = index });
         _quarantinedBytes += (long)block.Size;
         return EvictOverLimit(site);
