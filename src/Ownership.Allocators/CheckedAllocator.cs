@@ -360,6 +360,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         {
             block.AllocatedStack = site.StackTrace;
         }
+
         block.Owner = owner;
         block.Serial = ++_serial;
         _live.Add((nuint)user, index);
@@ -395,6 +396,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         {
             block.FreedStack = site.StackTrace;
         }
+
         _freed.Enqueue(new Quarantined { Extent = block.Extent, Record = index });
         _quarantinedBytes += (long)block.Size;
         return EvictOverLimit(site);
@@ -418,22 +420,24 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     }
 
     /// <summary>Why <paramref name="owner"/> may not free this live block (wrong owner, damaged redzone), or <c>null</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private OwnershipViolationException? CheckFreeable(int index, in SiteInfo site, object? owner)
     {
         ref var block = ref _records[index];
-        if (!ReferenceEquals(block.Owner, owner))
-        {
-            var holder = block.Owner is null ? "its caller, who must free it with CheckedAllocator.Free" : $"a {OwnerName(block.Owner)}, which frees it itself";
-            return new OwnershipViolationException(
-                ViolationKind.MismatchedRelease,
-                $"mismatched release of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {AllocatedAt(block)}: it belongs to {holder}, " +
-                $"but was released at {site}" + StackTraces(AllocatedAt(block), site),
-                AllocatedAt(block).ToCallSite(),
-                new[] { site.ToCallSite() },
-                null);
-        }
+        return ReferenceEquals(block.Owner, owner) ? CheckRedzones(block.Extent, index, site) : ReportMismatch(block, site);
+    }
 
-        return CheckRedzones(block.Extent, index, site);
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private OwnershipViolationException ReportMismatch(in Block block, in SiteInfo site)
+    {
+        var holder = block.Owner is null ? "its caller, who must free it with CheckedAllocator.Free" : $"a {OwnerName(block.Owner)}, which frees it itself";
+        return new OwnershipViolationException(
+            ViolationKind.MismatchedRelease,
+            $"mismatched release of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {AllocatedAt(block)}: it belongs to {holder}, " +
+            $"but was released at {site}" + StackTraces(AllocatedAt(block), site),
+            AllocatedAt(block).ToCallSite(),
+            new[] { site.ToCallSite() },
+            null);
     }
 
     private OwnershipViolationException DiagnoseBadFree(nuint pointer, in SiteInfo site)
@@ -622,7 +626,17 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         return _recordsUsed++;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfUnusable()
+    {
+        if (_disposed || _pending is not null)
+        {
+            ThrowUnusable();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowUnusable()
     {
         if (_disposed)
         {
@@ -699,14 +713,17 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
 
         public SiteInfo this[int id] => _sites[id];
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Intern(in SiteInfo site)
         {
             ref var cached = ref _cache[site.Line & 255];
-            if (cached.Id != 0 && cached.Line == site.Line && ReferenceEquals(cached.File, site.File) && ReferenceEquals(cached.Member, site.Member))
-            {
-                return cached.Id;
-            }
+            return cached.Id != 0 && cached.Line == site.Line && ReferenceEquals(cached.File, site.File) && ReferenceEquals(cached.Member, site.Member)
+                ? cached.Id
+                : InternSlow(site);
+        }
 
+        private int InternSlow(in SiteInfo site)
+        {
             var key = (site.Member, site.File, site.Line);
             if (!_ids.TryGetValue(key, out var id))
             {
@@ -715,7 +732,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
                 _ids.Add(key, id);
             }
 
-            cached = (site.Member, site.File, site.Line, id);
+            _cache[site.Line & 255] = (site.Member, site.File, site.Line, id);
             return id;
         }
     }

@@ -231,6 +231,23 @@ public sealed unsafe class CheckedAllocatorTests
     }
 
     [Fact]
+    public void DamageFoundDuringReallocateIsReportedByTheNextCall()
+    {
+        using var allocator = new CheckedAllocator(NativeAllocator.Shared, new CheckedAllocatorOptions { QuarantineBytes = 100 });
+        var p = (byte*)allocator.Allocate(64);
+        allocator.Free(p);
+        p[0] = 1;
+        var q = allocator.Allocate(64);
+
+        // Reallocate must hand back the new block, so the damage it found while evicting p waits for the next call.
+        var r = allocator.Reallocate(q, 128);
+        Assert.NotEqual(0u, (nuint)r);
+        Violation.Expect(ViolationKind.UseAfterFree, () => allocator.Free(r));
+        allocator.Free(r);
+        allocator.AssertNoLeaks();
+    }
+
+    [Fact]
     public void QuarantineStaysWithinItsBound()
     {
         using var allocator = new CheckedAllocator(NativeAllocator.Shared, new CheckedAllocatorOptions { QuarantineBytes = 1000 });
