@@ -78,6 +78,15 @@ public sealed unsafe class NativeListTests
     }
 
     [Fact]
+    public void AnAllocatorReturningNullLeavesTheListUnchanged()
+    {
+        using var list = new NativeList<int>(allocator: new NullAllocator());
+        Assert.Throws<OutOfMemoryException>(() => list.Add(1));
+        Assert.Equal(0, list.Count);
+        Assert.Equal(0, list.Capacity);
+    }
+
+    [Fact]
     public void UseAfterDisposeThrows()
     {
         var list = new NativeList<int>();

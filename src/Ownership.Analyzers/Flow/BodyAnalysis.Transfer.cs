@@ -461,7 +461,7 @@ namespace Ownership.Analyzers.Flow
             {
                 result = Acquire(call, contract.Return.Family, call.Type, state);
             }
-            else if (contract.Return.Kind == ContractKind.Borrowed)
+            else if (contract.Return.Kind == ContractKind.Borrowed && !IsCopiedOut(call, target))
             {
                 var source = instance;
                 var sourceValue = receiver;
@@ -677,7 +677,8 @@ namespace Ownership.Analyzers.Flow
                     var resource = resources[id];
                     if (returnContract.Kind != ContractKind.Owned && (IsAcquiredHere(resource, state) || IsDetachedOwnedField(resource, state)))
                     {
-                        Report(11, returned, id, () => report.UnannotatedOwnedReturn(returned, resource, method));
+                        // Once per return, whichever of its possible values it names.
+                        Report(11, returned, -1, () => report.UnannotatedOwnedReturn(returned, resource, method));
                     }
                 }
             }
@@ -1007,12 +1008,37 @@ namespace Ownership.Analyzers.Flow
                 Use(Evaluate(argument.Value, state), argument.Value, state);
             }
 
-            if (property.Property.GetMethod is { } getter && contracts.GetMethod(getter).Return.Kind == ContractKind.Borrowed)
+            if (property.Property.GetMethod is { } getter && contracts.GetMethod(getter).Return.Kind == ContractKind.Borrowed && !IsCopiedOut(property, getter))
             {
                 return Borrow(property, property.Instance, instance, BorrowOrigin.View, state);
             }
 
             return 0;
+        }
+
+        /// <summary>A ref return read by value (<c>var x = list[i]</c>) copies the element: nothing refers to the storage afterwards.</summary>
+        private static bool IsCopiedOut(IOperation read, IMethodSymbol target)
+        {
+            if (!target.ReturnsByRef && !target.ReturnsByRefReadonly)
+            {
+                return false;
+            }
+
+            switch (read.Parent)
+            {
+                case ISimpleAssignmentOperation { IsRef: true } assignment when ReferenceEquals(assignment.Value, read):
+                case IArgumentOperation { Parameter.RefKind: not RefKind.None }:
+                case IReturnOperation:
+                    return false;
+                case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, read):
+                case ICompoundAssignmentOperation:
+                case IIncrementOrDecrementOperation:
+                case IAddressOfOperation:
+                    // Written through, or its address taken: a use of the storage, not a copy to keep.
+                    return false;
+                default:
+                    return true;
+            }
         }
 
         private ulong BorrowMask()

@@ -72,7 +72,11 @@ namespace Ownership.Analyzers.Flow
             var inStates = new FlowState?[blocks.Length];
             inStates[0] = CreateEntryState();
 
-            // Round-robin in block order reaches the fixpoint quickly on the reducible graphs C# produces.
+            // Round-robin in block order reaches the fixpoint quickly on the reducible graphs C# produces; a block is run
+            // again only when its input changed since its last run, since the same input gives the same output.
+            var scratch = new FlowState(VariableCount);
+            var dirty = new bool[blocks.Length];
+            dirty[0] = true;
             var changed = true;
             var passes = 0;
             while (changed && passes++ < 50)
@@ -82,13 +86,15 @@ namespace Ownership.Analyzers.Flow
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var input = inStates[block.Ordinal];
-                    if (input is null || isFinallyBlock[block.Ordinal])
+                    if (input is null || isFinallyBlock[block.Ordinal] || !dirty[block.Ordinal])
                     {
                         continue;
                     }
 
-                    changed |= JoinIntoHandlers(block, input, inStates);
-                    var output = ProcessBlock(block, input.Clone(), (destination, state) =>
+                    dirty[block.Ordinal] = false;
+                    changed |= JoinIntoHandlers(block, input, inStates, dirty);
+                    // The block runs on a scratch copy of its input: whatever is kept of it is cloned (sink, handlers, exit).
+                    var output = ProcessBlock(block, scratch.CopyFrom(input), (destination, state) =>
                     {
                         if (isFinallyBlock[destination.Ordinal])
                         {
@@ -99,14 +105,16 @@ namespace Ownership.Analyzers.Flow
                         if (existing is null)
                         {
                             inStates[destination.Ordinal] = state.Clone();
+                            dirty[destination.Ordinal] = true;
                             changed = true;
                         }
-                        else
+                        else if (existing.JoinWith(state))
                         {
-                            changed |= existing.JoinWith(state);
+                            dirty[destination.Ordinal] = true;
+                            changed = true;
                         }
                     });
-                    changed |= JoinIntoHandlers(block, output, inStates);
+                    changed |= JoinIntoHandlers(block, output, inStates, dirty);
                 }
             }
 
@@ -116,7 +124,7 @@ namespace Ownership.Analyzers.Flow
                 var input = inStates[block.Ordinal];
                 if (input is not null && !isFinallyBlock[block.Ordinal])
                 {
-                    ProcessBlock(block, input.Clone(), (_, _) => { });
+                    ProcessBlock(block, scratch.CopyFrom(input), (_, _) => { });
                 }
             }
 
@@ -192,10 +200,12 @@ namespace Ownership.Analyzers.Flow
                 return;
             }
 
-            var exit = (exitOperation ?? LastOperation(source))?.Syntax.GetLocation();
+            // Where a path leaves matters only to the messages of the reporting pass: no Location (nor a walk over the
+            // body's tokens for its closing brace) on every branch of every fixpoint pass.
+            var exit = reporting ? (exitOperation ?? LastOperation(source))?.Syntax.GetLocation() : null;
             if (destination.Kind == BasicBlockKind.Exit)
             {
-                ReachExit(state, exitOperation is null ? EndOfBody() ?? exit : exit);
+                ReachExit(state, reporting && exitOperation is null ? EndOfBody() ?? exit : exit);
             }
             else if (!branch.LeavingRegions.IsEmpty)
             {
@@ -265,7 +275,7 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>A catch handler may start anywhere in its <c>try</c>: join every state seen there into its entry.</summary>
-        private bool JoinIntoHandlers(BasicBlock block, FlowState state, FlowState?[] inStates)
+        private bool JoinIntoHandlers(BasicBlock block, FlowState state, FlowState?[] inStates, bool[] dirty)
         {
             var changed = false;
             for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
@@ -287,11 +297,13 @@ namespace Ownership.Analyzers.Flow
                     if (existing is null)
                     {
                         inStates[handlerEntry] = state.Clone();
+                        dirty[handlerEntry] = true;
                         changed = true;
                     }
-                    else
+                    else if (existing.JoinWith(state))
                     {
-                        changed |= existing.JoinWith(state);
+                        dirty[handlerEntry] = true;
+                        changed = true;
                     }
                 }
             }

@@ -28,6 +28,14 @@ namespace Ownership.Analyzers.Flow
 
         public FlowState Clone() => new FlowState((ulong[])PointsTo.Clone(), (ResourceState[])Resources.Clone());
 
+        /// <summary>Makes this state a copy of <paramref name="other"/> (of the same body), without allocating.</summary>
+        public FlowState CopyFrom(FlowState other)
+        {
+            Array.Copy(other.PointsTo, PointsTo, PointsTo.Length);
+            Array.Copy(other.Resources, Resources, Resources.Length);
+            return this;
+        }
+
         /// <summary>
         /// Joins <paramref name="other"/> into this state; returns true when anything changed. A resource not acquired
         /// on one side becomes <see cref="StateFlags.Null"/> ("maybe never acquired"); one released and no longer held
@@ -52,8 +60,15 @@ namespace Ownership.Analyzers.Flow
 
             for (var i = 0; i < Resources.Length; i++)
             {
-                var here = Contribution(Resources[i], (heldHere & (1UL << i)) != 0);
-                var there = Contribution(other.Resources[i], (heldThere & (1UL << i)) != 0);
+                var bit = 1UL << i;
+                if (((heldHere ^ heldThere) & bit) == 0 && Resources[i].Equals(other.Resources[i]))
+                {
+                    // Both sides bring the same thing: the join is what is here already.
+                    continue;
+                }
+
+                var here = Contribution(Resources[i], (heldHere & bit) != 0);
+                var there = Contribution(other.Resources[i], (heldThere & bit) != 0);
                 ResourceState joined;
                 if (here is null || there is null)
                 {

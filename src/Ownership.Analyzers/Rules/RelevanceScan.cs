@@ -18,6 +18,7 @@ namespace Ownership.Analyzers.Rules
                     case IObjectCreationOperation { Constructor: { } constructor } when !contracts.GetMethod(constructor).IsEmpty:
                     case IParameterReferenceOperation parameter when IsHandedOver(parameter.Parameter, contracts):
                         return true;
+                    case IFieldReferenceOperation field when contracts.GetMember(field.Field).Kind == ContractKind.Owned:
                     case IObjectCreationOperation { Type: { } created } when trackAllDisposables && contracts.IsDisposable(created):
                     case { Syntax: FixedStatementSyntax }:
                         // Pointers pinned by fixed must not outlive the statement.

@@ -173,6 +173,15 @@ public class OWN007BorrowEscapesTests
         void M() { scratch = (byte*)arena.Allocate(64); }
         """,
         """
+        void M(NativeList<int> list, Span<int> into)
+        {
+            list.Add(1);
+            into[0] = list[0];
+            var value = list[0];
+            list[1] = value;
+        }
+        """,
+        """
         byte** slots;
         void M(byte[] data)
         {

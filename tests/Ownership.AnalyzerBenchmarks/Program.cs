@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Ownership.AnalyzerBenchmarks;
+
+/// <summary>
+/// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3]
+/// Prints, as Markdown, medians of <c>--repeat</c> runs after one warm-up, and the ratios docs/performance.md records.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var files = Argument(args, "--files", 40);
+        var repeat = Argument(args, "--repeat", 3);
+        var hugeLines = Argument(args, "--huge-lines", 3000);
+
+        var sets = AnalyzerSets.Load();
+        if (Array.IndexOf(args, "--profile-huge") >= 0)
+        {
+            // For a profiler: the huge method alone, Ownership only, many times.
+            var text = Corpus.HugeMethod(hugeLines, depth: 8, tracked: 50);
+            var file = new List<CorpusFile> { new("Corpus/Huge.cs", text, true) };
+            foreach (var run in Measurement.Repeat(file, sets.Ownership, repeat))
+            {
+                Console.WriteLine($"Ownership {Ms(run.TimeOf(sets.Ownership))}; gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB, GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms");
+            }
+
+            return 0;
+        }
+
+        var ownership = sets.Ownership;
+        var withNet = ownership.AddRange(sets.NetAnalyzers);
+        var all = withNet.AddRange(sets.IDisposableAnalyzers);
+        Console.WriteLine($"# Ownership analyzer benchmark ({DateTime.UtcNow:yyyy-MM-dd})");
+        Console.WriteLine();
+        Console.WriteLine($"Runtime {Environment.Version}, {Environment.ProcessorCount} cores; single-threaded compilation and analysis; median of {repeat} runs after one warm-up.");
+        Console.WriteLine($"Analyzers: Ownership {ownership.Length} types ({string.Join(", ", ownership.Select(a => a.GetType().Name))}); NetAnalyzers {sets.NetAnalyzers.Length} types (CA2000 in {Names(sets.Ca2000)}, CA2213 in {Names(sets.Ca2213)}); IDisposableAnalyzers {sets.IDisposableAnalyzers.Length} types.");
+        Console.WriteLine();
+
+        var corpus = Corpus.Generate(files);
+        var lines = corpus.Sum(f => LineCount(f.Text));
+        var ownershipFiles = corpus.Count(f => f.IsOwnershipCode);
+        Console.WriteLine($"## Corpus 1×: {corpus.Count} files, {lines:N0} lines, {ownershipFiles} ownership files ({100.0 * ownershipFiles / corpus.Count:F0}%)");
+        Console.WriteLine();
+
+        var compilerErrors = Measurement.Compile(corpus).GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
+        if (compilerErrors.Count > 0)
+        {
+            Console.Error.WriteLine($"The corpus does not compile: {compilerErrors.Count} errors, first: {compilerErrors[0]}");
+            return 1;
+        }
+
+        var compileOnly = Measurement.Repeat(corpus, ImmutableArray<DiagnosticAnalyzer>.Empty, repeat);
+        var ownershipOnly = Measurement.Repeat(corpus, ownership, repeat);
+        var netRuns = Measurement.Repeat(corpus, withNet, repeat);
+        var allRuns = Measurement.Repeat(corpus, all, repeat);
+
+        var compile = Measurement.Median(compileOnly.Select(r => r.Wall));
+        var ownershipTime = Measurement.Median(allRuns.Select(r => r.TimeOf(ownership)));
+        var ownershipAlone = Measurement.Median(ownershipOnly.Select(r => r.TimeOf(ownership)));
+        var ca2000 = Measurement.Median(allRuns.Select(r => r.TimeOf(sets.Ca2000)));
+        var ca2213 = Measurement.Median(allRuns.Select(r => r.TimeOf(sets.Ca2213)));
+        var netTotal = Measurement.Median(allRuns.Select(r => r.TimeOf(sets.NetAnalyzers)));
+        var disposableTotal = Measurement.Median(allRuns.Select(r => r.TimeOf(sets.IDisposableAnalyzers)));
+
+        Console.WriteLine("| configuration | wall time (parse + compile + analyzers) |");
+        Console.WriteLine("|---|---:|");
+        Console.WriteLine($"| compilation alone (GetDiagnostics) | {Ms(compile)} |");
+        Console.WriteLine($"| + Ownership | {Ms(Measurement.Median(ownershipOnly.Select(r => r.Wall)))} |");
+        Console.WriteLine($"| + NetAnalyzers (CA2000, CA2213 on) | {Ms(Measurement.Median(netRuns.Select(r => r.Wall)))} |");
+        Console.WriteLine($"| + IDisposableAnalyzers | {Ms(Measurement.Median(allRuns.Select(r => r.Wall)))} |");
+        Console.WriteLine();
+
+        Console.WriteLine("Analyzer execution time (GetAnalyzerTelemetryInfoAsync, all analyzers in one run):");
+        Console.WriteLine();
+        Console.WriteLine("| analyzer | time |");
+        Console.WriteLine("|---|---:|");
+        foreach (var analyzer in ownership)
+        {
+            Console.WriteLine($"| Ownership {analyzer.GetType().Name} | {Ms(Measurement.Median(allRuns.Select(r => r.TimeOf(new[] { analyzer }))))} |");
+        }
+
+        Console.WriteLine($"| **Ownership total** | **{Ms(ownershipTime)}** (alone: {Ms(ownershipAlone)}) |");
+        Console.WriteLine($"| CA2000 ({Names(sets.Ca2000)}) | {Ms(ca2000)} |");
+        Console.WriteLine($"| CA2213 ({Names(sets.Ca2213)}) | {Ms(ca2213)} |");
+        Console.WriteLine($"| NetAnalyzers total | {Ms(netTotal)} |");
+        Console.WriteLine($"| IDisposableAnalyzers total | {Ms(disposableTotal)} |");
+        foreach (var (analyzer, time) in sets.IDisposableAnalyzers
+                     .Select(a => (a, Measurement.Median(allRuns.Select(r => r.TimeOf(new[] { a })))))
+                     .OrderByDescending(p => p.Item2)
+                     .Take(3))
+        {
+            Console.WriteLine($"| &nbsp;&nbsp;IDisposableAnalyzers {analyzer.GetType().Name} | {Ms(time)} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Diagnostics in the last run: " + string.Join(", ", Summary(allRuns[^1].DiagnosticsById)));
+        Report(allRuns.SelectMany(r => r.Crashes).Concat(ownershipOnly.SelectMany(r => r.Crashes)));
+        Console.WriteLine();
+
+        // Scaling: four times the files (different seeds' worth of code, same mix).
+        var corpus4 = Corpus.Generate(files * 4);
+        var compile4 = Measurement.Median(Measurement.Repeat(corpus4, ImmutableArray<DiagnosticAnalyzer>.Empty, repeat).Select(r => r.Wall));
+        var ownership4Runs = Measurement.Repeat(corpus4, ownership, repeat);
+        var ownership4 = Measurement.Median(ownership4Runs.Select(r => r.TimeOf(ownership)));
+        Report(ownership4Runs.SelectMany(r => r.Crashes));
+        Console.WriteLine($"## Corpus 4×: {corpus4.Count} files, {corpus4.Sum(f => LineCount(f.Text)):N0} lines");
+        Console.WriteLine();
+        Console.WriteLine($"compilation {Ms(compile4)} ({Ratio(compile4, compile)} of 1×); Ownership {Ms(ownership4)} ({Ratio(ownership4, ownershipAlone)} of 1×)");
+        Console.WriteLine();
+
+        // One huge method: deep nesting, 50 tracked values.
+        var hugeText = Corpus.HugeMethod(hugeLines, depth: 8, tracked: 50);
+        var huge = new List<CorpusFile> { new("Corpus/Huge.cs", hugeText, true) };
+        var hugeErrors = Measurement.Compile(huge).GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
+        if (hugeErrors.Count > 0)
+        {
+            Console.Error.WriteLine($"The huge method does not compile: {hugeErrors.Count} errors, first: {hugeErrors[0]}");
+            return 1;
+        }
+
+        var hugeCompile = Measurement.Median(Measurement.Repeat(huge, ImmutableArray<DiagnosticAnalyzer>.Empty, repeat).Select(r => r.Wall));
+        var hugeRuns = Measurement.Repeat(huge, ownership, repeat);
+        var hugeOwnership = Measurement.Median(hugeRuns.Select(r => r.TimeOf(ownership)));
+        Report(hugeRuns.SelectMany(r => r.Crashes));
+        Console.WriteLine($"## One {LineCount(hugeText):N0}-line method, nesting depth 8, 50 tracked values");
+        Console.WriteLine();
+        Console.WriteLine($"compilation {Ms(hugeCompile)}; Ownership {Ms(hugeOwnership)}; diagnostics: {string.Join(", ", Summary(hugeRuns[^1].DiagnosticsById))}");
+        Console.WriteLine();
+
+        // Nothing tracked: the business half of the mix only.
+        var plain = Corpus.Generate(files, seed: 7, ownershipShare: 0);
+        var plainCompile = Measurement.Median(Measurement.Repeat(plain, ImmutableArray<DiagnosticAnalyzer>.Empty, repeat).Select(r => r.Wall));
+        var plainRuns = Measurement.Repeat(plain, ownership, repeat);
+        var plainOwnership = Measurement.Median(plainRuns.Select(r => r.TimeOf(ownership)));
+        Report(plainRuns.SelectMany(r => r.Crashes));
+        Console.WriteLine($"## Nothing tracked: {plain.Count} business files, {plain.Sum(f => LineCount(f.Text)):N0} lines");
+        Console.WriteLine();
+        Console.WriteLine($"compilation {Ms(plainCompile)}; Ownership {Ms(plainOwnership)} ({Ratio(plainOwnership, plainCompile)} of compilation)");
+        Console.WriteLine();
+
+        Console.WriteLine("## Targets");
+        Console.WriteLine();
+        Console.WriteLine("| measure | value | target | met |");
+        Console.WriteLine("|---|---:|---:|:---:|");
+        Target("Ownership / CA2000", ownershipTime.TotalMilliseconds / ca2000.TotalMilliseconds, 0.25);
+        Target("Ownership / IDisposableAnalyzers", ownershipTime.TotalMilliseconds / disposableTotal.TotalMilliseconds, 0.10);
+        Target("Ownership / compilation", ownershipAlone.TotalMilliseconds / compile.TotalMilliseconds, 0.10);
+        Target("Ownership 4× / 1×", ownership4.TotalMilliseconds / ownershipAlone.TotalMilliseconds, 4.5, percent: false);
+        Console.WriteLine($"| {LineCount(hugeText):N0}-line method | {Ms(hugeOwnership)} | < 200 ms | {(hugeOwnership.TotalMilliseconds < 200 ? "yes" : "no")} |");
+        Target("nothing tracked: Ownership / compilation", plainOwnership.TotalMilliseconds / plainCompile.TotalMilliseconds, 0.02);
+        return 0;
+    }
+
+    private static void Target(string name, double value, double limit, bool percent = true)
+    {
+        var shown = percent ? value.ToString("P1", CultureInfo.InvariantCulture) : value.ToString("F2", CultureInfo.InvariantCulture) + "×";
+        var target = percent ? "≤ " + limit.ToString("P0", CultureInfo.InvariantCulture) : "≤ " + limit.ToString("F1", CultureInfo.InvariantCulture) + "×";
+        Console.WriteLine($"| {name} | {shown} | {target} | {(value <= limit ? "yes" : "no")} |");
+    }
+
+    private static void Report(IEnumerable<string> crashes)
+    {
+        foreach (var crash in crashes.Distinct().Take(10))
+        {
+            Console.WriteLine("ANALYZER EXCEPTION: " + crash);
+        }
+    }
+
+    private static IEnumerable<string> Summary(Dictionary<string, int> byId) =>
+        byId.Where(p => p.Key.StartsWith("OWN", StringComparison.Ordinal) || p.Key is "CA2000" or "CA2213" || p.Key.StartsWith("IDISP", StringComparison.Ordinal) || p.Key == "AD0001")
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => $"{p.Key} {p.Value}");
+
+    private static string Names(ImmutableArray<DiagnosticAnalyzer> analyzers) => string.Join(", ", analyzers.Select(a => a.GetType().Name));
+
+    private static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString("N0", CultureInfo.InvariantCulture) + " ms";
+
+    private static string Ratio(TimeSpan value, TimeSpan reference) =>
+        (value.TotalMilliseconds / reference.TotalMilliseconds).ToString("F2", CultureInfo.InvariantCulture) + "×";
+
+    private static int LineCount(string text) => text.Count(c => c == '\n');
+
+    private static int Argument(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
+    }
+}
