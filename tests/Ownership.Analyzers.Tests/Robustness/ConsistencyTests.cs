@@ -21,7 +21,7 @@ namespace Ownership.Analyzers.Tests.Robustness;
 /// </summary>
 public class ConsistencyTests
 {
-    private const int MutatedVariants = 150;
+    private const int MutatedVariants = 100;
 
     private readonly ITestOutputHelper output;
 
@@ -77,11 +77,23 @@ public class ConsistencyTests
 
             perDocument.Sort(StringComparer.Ordinal);
             compared += Compare(differences, name, "per document", whole, perDocument);
+            if (!exceptions.IsEmpty)
+            {
+                differences.Append($"{name}: {string.Join("\n", exceptions.Distinct())}\n");
+            }
 
-            // Per member, as the IDE asks for the span of the method being edited: one CompilationWithAnalyzers per
-            // span, since one asked for overlapping spans may repeat a diagnostic by itself (dotnet/roslyn#63205).
+            // Per member, as the IDE asks for the span of the method being edited (on the sources as written, to bound
+            // the time): one CompilationWithAnalyzers per span, since one asked for overlapping spans may repeat a
+            // diagnostic by itself (dotnet/roslyn#63205).
+            if (name.Contains(" variant ", StringComparison.Ordinal))
+            {
+                checkedSources++;
+                continue;
+            }
+
             var memberCompilation = RobustnessHarness.Compile(text);
             var memberAnalyzers = RobustnessHarness.NewAnalyzers();
+            var memberExceptions = new ConcurrentQueue<string>();
             foreach (var tree in memberCompilation.SyntaxTrees)
             {
                 var model = memberCompilation.GetSemanticModel(tree);
@@ -89,7 +101,7 @@ public class ConsistencyTests
                 foreach (var member in root.DescendantNodes().Where(m => m is BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax))
                 {
                     var span = member.FullSpan;
-                    var perMember = RobustnessHarness.WithAnalyzers(memberCompilation, memberAnalyzers, exceptions);
+                    var perMember = RobustnessHarness.WithAnalyzers(memberCompilation, memberAnalyzers, memberExceptions);
                     var inMember = (await perMember.GetAnalyzerSemanticDiagnosticsAsync(model, span, CancellationToken.None))
                         .Where(d => span.Contains(d.Location.SourceSpan))
                         .Select(RobustnessHarness.Key)
@@ -100,9 +112,9 @@ public class ConsistencyTests
                 }
             }
 
-            if (!exceptions.IsEmpty)
+            if (!memberExceptions.IsEmpty)
             {
-                differences.Append($"{name}: {string.Join("\n", exceptions.Distinct())}\n");
+                differences.Append($"{name}, per member: {string.Join("\n", memberExceptions.Distinct())}\n");
             }
 
             checkedSources++;
@@ -125,7 +137,7 @@ public class ConsistencyTests
         var sources = Sources().Select(s => (string)s[1]).ToList();
         var differences = new StringBuilder();
         var pairs = 0;
-        for (var i = 0; i + 1 < sources.Count && pairs < 40; i += Math.Max(1, sources.Count / 40), pairs++)
+        for (var i = 0; i + 1 < sources.Count && pairs < 25; i += Math.Max(1, sources.Count / 25), pairs++)
         {
             var first = sources[i];
             var second = sources[(i * 13 + 5) % sources.Count];
