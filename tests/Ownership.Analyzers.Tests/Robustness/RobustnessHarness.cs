@@ -1,0 +1,160 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Reflection;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Ownership.Analyzers.Tests.Verification;
+
+namespace Ownership.Analyzers.Tests.Robustness;
+
+/// <summary>
+/// Every analyzer of Ownership.Analyzers and every code fix of Ownership.CodeFixes, found by reflection (so rules and
+/// fixes added later are covered without touching these tests), and the ways the robustness tests run them.
+/// </summary>
+internal static class RobustnessHarness
+{
+    public static ImmutableArray<Type> AnalyzerTypes { get; } = ConcreteSubtypes<DiagnosticAnalyzer>(typeof(OwnershipAnalyzer).Assembly);
+
+    public static ImmutableArray<Type> CodeFixTypes { get; } = ConcreteSubtypes<CodeFixProvider>(Assembly.Load("Ownership.CodeFixes"));
+
+    /// <summary>A new instance of every analyzer.</summary>
+    public static ImmutableArray<DiagnosticAnalyzer> NewAnalyzers() =>
+        AnalyzerTypes.Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!).ToImmutableArray();
+
+    public static ImmutableArray<CodeFixProvider> NewCodeFixes() =>
+        CodeFixTypes.Select(t => (CodeFixProvider)Activator.CreateInstance(t)!).ToImmutableArray();
+
+    public static CSharpCompilation Compile(params string[] sources) =>
+        CSharpCompilation.Create(
+            "Robustness",
+            sources.Select((text, i) => CSharpSyntaxTree.ParseText(SourceText.From(text), TestCompilation.ParseOptions, $"Test{i}.cs")),
+            TestCompilation.References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false));
+
+    public static CompilationWithAnalyzers WithAnalyzers(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, ConcurrentQueue<string> exceptions) =>
+        compilation.WithAnalyzers(
+            analyzers,
+            new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+                (exception, analyzer, _) => exceptions.Enqueue($"{analyzer.GetType().Name}: {exception}"),
+                concurrentAnalysis: false,
+                logAnalyzerExecutionTime: false,
+                reportSuppressedDiagnostics: false));
+
+    /// <summary>The analyzers' diagnostics over the whole compilation; each exception (or AD0001) is added to <paramref name="exceptions"/>.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, ConcurrentQueue<string> exceptions, CancellationToken cancellationToken = default)
+    {
+        var diagnostics = await WithAnalyzers(compilation, analyzers, exceptions).GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var crash in diagnostics.Where(d => d.Id == "AD0001"))
+        {
+            exceptions.Enqueue(crash.GetMessage());
+        }
+
+        return diagnostics;
+    }
+
+    /// <summary>
+    /// Offers every fixable diagnostic (at most <paramref name="maxDiagnostics"/>) to every code fix and runs every
+    /// action's operations; an exception from RegisterCodeFixesAsync, GetOperationsAsync or ApplyChangesOperation is recorded.
+    /// </summary>
+    public static async Task<int> ExerciseCodeFixesAsync(string source, ImmutableArray<CodeFixProvider> fixes, ImmutableArray<DiagnosticAnalyzer> analyzers, ConcurrentQueue<string> exceptions, int maxDiagnostics = 3)
+    {
+        if (fixes.IsEmpty)
+        {
+            return 0;
+        }
+
+        using var workspace = new AdhocWorkspace();
+        var projectId = ProjectId.CreateNewId("Robustness");
+        var documentId = DocumentId.CreateNewId(projectId, "Test0.cs");
+        var solution = workspace.CurrentSolution
+            .AddProject(ProjectInfo.Create(
+                projectId,
+                VersionStamp.Default,
+                "Robustness",
+                "Robustness",
+                LanguageNames.CSharp,
+                compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable),
+                parseOptions: TestCompilation.ParseOptions,
+                metadataReferences: TestCompilation.References))
+            .AddDocument(documentId, "Test0.cs", SourceText.From(source), filePath: "Test0.cs");
+        if (!workspace.TryApplyChanges(solution))
+        {
+            return 0;
+        }
+
+        var document = workspace.CurrentSolution.GetDocument(documentId)!;
+        var compilation = (await document.Project.GetCompilationAsync().ConfigureAwait(false))!;
+        var diagnostics = await AnalyzeAsync(compilation, analyzers, exceptions).ConfigureAwait(false);
+        var actions = 0;
+        foreach (var fix in fixes)
+        {
+            var fixable = diagnostics.Where(d => fix.FixableDiagnosticIds.Contains(d.Id) && d.Location.IsInSource).Take(maxDiagnostics);
+            foreach (var diagnostic in fixable)
+            {
+                var registered = new List<CodeAction>();
+                try
+                {
+                    await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => registered.Add(action), CancellationToken.None)).ConfigureAwait(false);
+                }
+                catch (Exception exception)
+                {
+                    exceptions.Enqueue($"{fix.GetType().Name}.RegisterCodeFixesAsync on {diagnostic}: {exception}");
+                    continue;
+                }
+
+                foreach (var action in registered.SelectMany(Flatten))
+                {
+                    actions++;
+                    try
+                    {
+                        foreach (var operation in await action.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false))
+                        {
+                            if (operation is ApplyChangesOperation apply)
+                            {
+                                // Apply to a throwaway copy of the workspace state: the fixed text must at least parse and compile.
+                                var changed = apply.ChangedSolution.GetProject(projectId);
+                                if (changed is not null)
+                                {
+                                    await changed.GetCompilationAsync().ConfigureAwait(false);
+                                }
+                            }
+                        }
+                    }
+                    catch (Exception exception)
+                    {
+                        exceptions.Enqueue($"{fix.GetType().Name} action '{action.Title}' on {diagnostic}: {exception}");
+                    }
+                }
+            }
+        }
+
+        return actions;
+    }
+
+    /// <summary>A diagnostic as one comparable line: rule, file, span, message and every additional location.</summary>
+    public static string Key(Diagnostic diagnostic) =>
+        $"{diagnostic.Id} {diagnostic.Location.SourceTree?.FilePath}{diagnostic.Location.SourceSpan} {diagnostic.GetMessage()} " +
+        string.Join(",", diagnostic.AdditionalLocations.Select(l => $"{l.SourceTree?.FilePath}{l.SourceSpan}"));
+
+    private static IEnumerable<CodeAction> Flatten(CodeAction action)
+    {
+        var nested = action.NestedActions;
+        return nested.IsDefaultOrEmpty ? new[] { action } : nested.SelectMany(Flatten);
+    }
+
+    private static ImmutableArray<Type> ConcreteSubtypes<T>(Assembly assembly) =>
+        assembly.GetTypes()
+            .Where(t => typeof(T).IsAssignableFrom(t) && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) is not null)
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .ToImmutableArray();
+}
