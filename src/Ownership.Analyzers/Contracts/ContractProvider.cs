@@ -171,6 +171,17 @@ namespace Ownership.Analyzers.Contracts
 
             if (acquirer is not null)
             {
+                // Contract lines first, in file order: the catalog names the plain deallocator (FreeHGlobal) before
+                // the specialised ones (ZeroFreeGlobalAllocAnsi).
+                foreach (var entry in fileMethods)
+                {
+                    if (entry.Key is IMethodSymbol listed && SymbolEqualityComparer.Default.Equals(listed.ContainingType, acquirer.ContainingType.OriginalDefinition) &&
+                        ReleaseCall(listed, family, receiver) is { } listedCall)
+                    {
+                        return listedCall;
+                    }
+                }
+
                 foreach (var member in acquirer.ContainingType.GetMembers())
                 {
                     if (member is IMethodSymbol candidate && ReleaseCall(candidate, family, receiver) is { } sameType)

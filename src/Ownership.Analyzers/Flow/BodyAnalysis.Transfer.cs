@@ -609,7 +609,7 @@ namespace Ownership.Analyzers.Flow
                     continue;
                 }
 
-                if (current.Has(StateFlags.Gone) && !(resource.IsDisposable && !isTransfer))
+                if (current.Has(StateFlags.Gone) && !(resource.IsDisposable && !isTransfer) && !IsInfeasible(current, call))
                 {
                     Report(2, call, id, () => report.DoubleRelease(call, name, resource, current, isTransfer));
                 }
@@ -619,6 +619,11 @@ namespace Ownership.Analyzers.Flow
                 }
 
                 // Whichever resource the variable held on this path, it is the one released: every candidate is.
+                if (!resource.ReleaseSites.Contains(call))
+                {
+                    resource.ReleaseSites.Add(call);
+                }
+
                 var gone = isTransfer ? StateFlags.Transferred : StateFlags.Released;
                 state.Resources[id] = new ResourceState((current.Flags & StateFlags.Escaped) | gone, call);
                 if (!isTransfer)
@@ -657,7 +662,7 @@ namespace Ownership.Analyzers.Flow
                         Report(5, at, id, () => report.StaleBorrow(at, borrowName, borrow, current));
                     }
                 }
-                else if (current.Has(StateFlags.Gone) && current.Site is not null)
+                else if (current.Has(StateFlags.Gone) && current.Site is not null && !IsInfeasible(current, at))
                 {
                     var resource = resources[id];
                     var name = NameOf(at, resource);
@@ -685,6 +690,30 @@ namespace Ownership.Analyzers.Flow
             }
 
             Escape(value, state);
+        }
+
+        /// <summary>A maybe-state ("on some path") whose release and this place sit under opposite values of one flag.</summary>
+        private bool IsInfeasible(ResourceState state, IOperation here)
+        {
+            return state.Has(StateFlags.Owned | StateFlags.Null | StateFlags.Escaped) && state.Site is { } site &&
+                   guards.AreExclusive(site.Syntax, here.Syntax);
+        }
+
+        /// <summary>Released under opposite values of one flag: every path through both releases it.</summary>
+        private bool IsReleasedOnBothSides(Resource resource)
+        {
+            for (var i = 0; i < resource.ReleaseSites.Count; i++)
+            {
+                for (var j = i + 1; j < resource.ReleaseSites.Count; j++)
+                {
+                    if (guards.AreExclusive(resource.ReleaseSites[i].Syntax, resource.ReleaseSites[j].Syntax))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private static bool IsAcquiredHere(Resource resource, FlowState state)
@@ -877,8 +906,8 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>
-        /// A path reaches the end of the body. Its state is joined with every other such path before leaks are judged,
-        /// so that ownership that followed correlated conditions ("if (owns) free") is seen as a whole.
+        /// A path reaches the end of the body. What leaks on it is noted, but judged only after every path is seen,
+        /// so that ownership that followed correlated conditions ("if (owns) free") is not reported.
         /// </summary>
         private void ReachExit(FlowState state, Location? exit)
         {
@@ -893,7 +922,8 @@ namespace Ownership.Analyzers.Flow
             {
                 foreach (var id in Bits(atExit.PointsTo[variable]))
                 {
-                    if (!exitLocations.ContainsKey(id) && IsLeakCandidate(atExit.Resources[id]))
+                    if (!exitLocations.ContainsKey(id) && resources[id].Kind == ResourceKind.Owned &&
+                        IsLeakCandidate(atExit.Resources[id]) && !atExit.IsHeld(id, dying.Contains))
                     {
                         exitLocations.Add(id, exit);
                     }
@@ -910,13 +940,31 @@ namespace Ownership.Analyzers.Flow
             }
         }
 
-        /// <summary>After the reporting pass: leaks at the end of the body, judged on the join of every path there.</summary>
+        /// <summary>After the reporting pass: what leaked on some path, unless all paths together show the correlated-flag pattern.</summary>
         private void JudgeExit()
         {
-            if (exitState is not null)
+            if (exitState is null)
             {
-                CheckDanglingFields(exitState);
-                Die(BodyVariables(exitState), exitState, id => exitLocations.TryGetValue(id, out var location) ? location : null, LeakKind.EveryPath);
+                return;
+            }
+
+            CheckDanglingFields(exitState);
+            foreach (var leak in exitLocations)
+            {
+                var joined = exitState.Resources[leak.Key];
+                if (joined.Has(StateFlags.Null) && joined.Has(StateFlags.Gone))
+                {
+                    continue;
+                }
+
+                var resource = resources[leak.Key];
+                if (joined.Has(StateFlags.Gone) && IsReleasedOnBothSides(resource))
+                {
+                    continue;
+                }
+
+                var kind = joined.Flags == StateFlags.Owned ? LeakKind.EveryPath : LeakKind.SomePath;
+                Report(3, resource.AcquisitionSite, leak.Key, () => report.Leak(resource, leak.Value, kind));
             }
         }
 

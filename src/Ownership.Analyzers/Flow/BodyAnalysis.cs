@@ -31,6 +31,7 @@ namespace Ownership.Analyzers.Flow
         private readonly bool trackAllDisposables;
         private readonly HashSet<(int, int, int)> reported = new HashSet<(int, int, int)>();
         private readonly bool[] isFinallyBlock;
+        private readonly ExclusiveGuards guards;
         private bool reporting;
 
         private BodyAnalysis(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, IFlowReport report, FlowSettings settings, CancellationToken cancellationToken)
@@ -44,6 +45,7 @@ namespace Ownership.Analyzers.Flow
             this.report = report;
             this.cancellationToken = cancellationToken;
             isFinallyBlock = new bool[graph.Blocks.Length];
+            guards = new ExclusiveGuards(graph.OriginalOperation.Syntax);
             foreach (var block in graph.Blocks)
             {
                 for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)

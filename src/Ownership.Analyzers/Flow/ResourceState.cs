@@ -134,6 +134,9 @@ namespace Ownership.Analyzers.Flow
         /// <summary>An IDisposable: releasing it twice is allowed, since Dispose must be idempotent.</summary>
         public bool IsDisposable { get; }
 
+        /// <summary>Every call seen releasing or transferring it (filled as the blocks run).</summary>
+        public System.Collections.Generic.List<IOperation> ReleaseSites { get; } = new System.Collections.Generic.List<IOperation>();
+
         /// <summary>For borrows: how it was made.</summary>
         public BorrowOrigin BorrowOrigin { get; set; }
 

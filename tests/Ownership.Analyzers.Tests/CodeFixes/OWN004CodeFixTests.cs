@@ -72,7 +72,7 @@ public class OWN004CodeFixTests
                 }
                 """));
 
-    [Fact(Skip = "ContractProvider.ReleaseCallFor picks the first hglobal releaser of Marshal, ZeroFreeGlobalAllocAnsi, not FreeHGlobal")]
+    [Fact]
     public Task Frees_hglobal_with_its_own_deallocator() =>
         Verify.VerifyCodeFixAsync(
             FixTestCode.Members("""

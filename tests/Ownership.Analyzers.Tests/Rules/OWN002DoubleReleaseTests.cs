@@ -329,6 +329,20 @@ public class OWN002DoubleReleaseTests
             void Release() => Api.Destroy(p);
         }
         """,
+        // Released under opposite values of one flag: never twice on one path.
+        """
+        void M(bool done)
+        {
+            byte* p = Api.Create(8);
+            if (done)
+            {
+                Api.Destroy(p);
+            }
+
+            Console.WriteLine(done);
+            if (!done) Api.Destroy(p);
+        }
+        """,
         // Loop that frees and re-acquires.
         """
         void M(int n)

@@ -137,6 +137,16 @@ public class OWN003LeakTests
             return handle.AddrOfPinnedObject();
         }
         """,
+        // Returned as [Owned] on one path only.
+        """
+        [return: Owned("native")]
+        byte* M(bool keep)
+        {
+            byte* p = {|OWN003:Api.Create(8)|};
+            if (keep) return p;
+            return null;
+        }
+        """,
         // Throwing before the free on a normal (explicit) path: the throw is not the leak, the return is.
         """
         int M(int size)
