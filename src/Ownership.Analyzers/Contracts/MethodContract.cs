@@ -15,12 +15,15 @@ namespace Ownership.Analyzers.Contracts
             This = thisValue;
             Parameters = parameters;
             var any = returnValue.IsSome || thisValue.IsSome;
+            var releases = IsRelease(thisValue);
             foreach (var parameter in parameters)
             {
                 any |= parameter.IsSome;
+                releases |= IsRelease(parameter);
             }
 
             IsEmpty = !any;
+            ReleasesSomething = releases;
         }
 
         /// <summary>What the return value is (owned, borrowed).</summary>
@@ -34,6 +37,11 @@ namespace Ownership.Analyzers.Contracts
 
         /// <summary>True when nothing is declared.</summary>
         public bool IsEmpty { get; }
+
+        /// <summary>True when the call releases or transfers <c>this</c> or an argument: a deallocator.</summary>
+        public bool ReleasesSomething { get; }
+
+        private static bool IsRelease(ValueContract contract) => contract.Kind == ContractKind.Releases || contract.Kind == ContractKind.Transfers;
 
         /// <summary>The contract of the parameter at <paramref name="ordinal"/>, or none.</summary>
         public ValueContract Parameter(int ordinal) => ordinal >= 0 && ordinal < Parameters.Length ? Parameters[ordinal] : ValueContract.None;

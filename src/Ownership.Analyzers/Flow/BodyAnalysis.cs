@@ -349,25 +349,7 @@ namespace Ownership.Analyzers.Flow
                     IObjectCreationOperation creation => creation.Constructor,
                     _ => null,
                 };
-                if (target is not null && !ReleasesSomething(contracts.GetMethod(target)))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool ReleasesSomething(MethodContract contract)
-        {
-            if (contract.This.Kind == ContractKind.Releases || contract.This.Kind == ContractKind.Transfers)
-            {
-                return true;
-            }
-
-            foreach (var parameter in contract.Parameters)
-            {
-                if (parameter.Kind == ContractKind.Releases || parameter.Kind == ContractKind.Transfers)
+                if (target is not null && !contracts.GetMethod(target).ReleasesSomething)
                 {
                     return true;
                 }

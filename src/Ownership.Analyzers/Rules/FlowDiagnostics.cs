@@ -127,7 +127,7 @@ namespace Ownership.Analyzers.Rules
             if (site is IInvocationOperation invocation)
             {
                 var contract = contracts.GetMethod(invocation.TargetMethod);
-                if (contract.This.Kind == ContractKind.Releases || contract.This.Kind == ContractKind.Transfers || ReleasesAnArgument(contract))
+                if (contract.ReleasesSomething)
                 {
                     return (BodyAnalysis.Describe(site), "released");
                 }
@@ -142,19 +142,6 @@ namespace Ownership.Analyzers.Rules
             }
 
             return (BodyAnalysis.Describe(site), "reallocated");
-        }
-
-        private static bool ReleasesAnArgument(MethodContract contract)
-        {
-            foreach (var parameter in contract.Parameters)
-            {
-                if (parameter.Kind == ContractKind.Releases || parameter.Kind == ContractKind.Transfers)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         public void ReleaseNotOwned(IOperation release, string name, bool isTransfer, string reason, Location? source)

@@ -236,13 +236,9 @@ namespace Ownership.Analyzers.Rules
             {
                 foreach (var operation in body.DescendantsAndSelf())
                 {
-                    if (operation is IInvocationOperation invocation)
+                    if (operation is IInvocationOperation invocation && contracts.GetMethod(invocation.TargetMethod).ReleasesSomething)
                     {
-                        var contract = contracts.GetMethod(invocation.TargetMethod);
-                        if (contract.This.Kind == ContractKind.Releases || contract.Parameters.Any(parameter => parameter.Kind == ContractKind.Releases || parameter.Kind == ContractKind.Transfers))
-                        {
-                            return true;
-                        }
+                        return true;
                     }
                 }
 
