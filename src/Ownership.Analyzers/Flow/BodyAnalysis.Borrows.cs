@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -201,6 +202,52 @@ namespace Ownership.Analyzers.Flow
             return target is IFieldReferenceOperation { Instance: IInstanceReferenceOperation } &&
                    (borrow.SourceSymbol == ThisSource || (borrow.SourceSymbol is IFieldSymbol { IsStatic: false } sourceField &&
                     method is not null && SymbolEqualityComparer.Default.Equals(sourceField.ContainingType, method.ContainingType)));
+        }
+
+        /// <summary>
+        /// A lambda carries the [Borrowed] parameters and pinned pointers it captures: storing or returning it keeps them
+        /// past their lease just as storing them would.
+        /// </summary>
+        private ulong CapturedLeases(SyntaxNode lambda, FlowState state)
+        {
+            HashSet<string>? names = null;
+            var captured = 0UL;
+            for (var i = 0; i < variables.Count; i++)
+            {
+                if (variables[i] is not ISymbol symbol || state.PointsTo[i] == 0)
+                {
+                    continue;
+                }
+
+                foreach (var id in Bits(state.PointsTo[i]))
+                {
+                    var origin = resources[id].BorrowOrigin;
+                    if (resources[id].Kind == ResourceKind.Borrow && (origin == BorrowOrigin.Parameter || origin == BorrowOrigin.Pinned))
+                    {
+                        names ??= IdentifiersIn(lambda);
+                        if (names.Contains(symbol.Name))
+                        {
+                            captured |= 1UL << id;
+                        }
+                    }
+                }
+            }
+
+            return captured;
+        }
+
+        private static HashSet<string> IdentifiersIn(SyntaxNode node)
+        {
+            var names = new HashSet<string>();
+            foreach (var descendant in node.DescendantNodes())
+            {
+                if (descendant is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax identifier)
+                {
+                    names.Add(identifier.Identifier.ValueText);
+                }
+            }
+
+            return names;
         }
 
         /// <summary>OWN007 for arguments: a [Borrowed] parameter or pinned pointer added to a collection or given to a keeping callee.</summary>

@@ -149,9 +149,12 @@ namespace Ownership.Analyzers.Flow
                 case IInstanceReferenceOperation:
                 case ITypeOfOperation:
                 case ISizeOfOperation:
-                case IFlowAnonymousFunctionOperation:
                 case ILocalFunctionOperation:
                     return 0;
+                case IFlowAnonymousFunctionOperation lambda:
+                    return CapturedLeases(lambda.Syntax, state);
+                case IDelegateCreationOperation delegateCreation:
+                    return Evaluate(delegateCreation.Target, state);
                 default:
                     return Unknown(operation, state);
             }

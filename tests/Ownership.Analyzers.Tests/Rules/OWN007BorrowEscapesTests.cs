@@ -101,6 +101,14 @@ public class OWN007BorrowEscapesTests
             }
         }
         """,
+        // Captured by a lambda kept in a field.
+        """
+        Action? callback;
+        void M([Borrowed] byte* block)
+        {
+            {|OWN007:callback = () => block[0] = 1|};
+        }
+        """,
         // A [Borrowed] parameter kept through an alias.
         """
         IntPtr kept;
@@ -171,6 +179,14 @@ public class OWN007BorrowEscapesTests
         ArenaAllocator arena = new ArenaAllocator();
         byte* scratch;
         void M() { scratch = (byte*)arena.Allocate(64); }
+        """,
+        """
+        void M([Borrowed] byte* block, List<int> values)
+        {
+            Action clear = () => block[0] = 0;
+            clear();
+            values.ForEach(v => block[1] = (byte)v);
+        }
         """,
         """
         void M(NativeList<int> list, Span<int> into)
