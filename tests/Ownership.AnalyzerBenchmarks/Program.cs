@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Ownership.AnalyzerBenchmarks;
 
 /// <summary>
-/// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3]
+/// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3] [--profile huge|corpus|plain]
 /// Prints, as Markdown, medians of <c>--repeat</c> runs after one warm-up, and the ratios docs/performance.md records.
 /// </summary>
 public static class Program
@@ -20,12 +20,33 @@ public static class Program
         var hugeLines = Argument(args, "--huge-lines", 3000);
 
         var sets = AnalyzerSets.Load();
-        if (Array.IndexOf(args, "--profile-huge") >= 0)
+        if (Array.IndexOf(args, "--contracts") >= 0)
         {
-            // For a profiler: the huge method alone, Ownership only, many times.
-            var text = Corpus.HugeMethod(hugeLines, depth: 8, tracked: 50);
-            var file = new List<CorpusFile> { new("Corpus/Huge.cs", text, true) };
-            foreach (var run in Measurement.Repeat(file, sets.Ownership, repeat))
+            // The per-compilation cost of resolving the contracts, on a compilation already bound.
+            var options = new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions(ImmutableArray<Microsoft.CodeAnalysis.AdditionalText>.Empty);
+            for (var i = 0; i < repeat + 1; i++)
+            {
+                var compilation = Measurement.Compile(Corpus.Generate(files));
+                compilation.GetDiagnostics();
+                var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+                var provider = Ownership.Analyzers.Contracts.ContractProvider.Create(compilation, options, default);
+                Console.WriteLine($"ContractProvider.Create {stopwatch.Elapsed.TotalMilliseconds:N1} ms (HasAnything {provider.HasAnything})");
+            }
+
+            return 0;
+        }
+
+        var profile = Array.IndexOf(args, "--profile");
+        if (profile >= 0 && profile + 1 < args.Length)
+        {
+            // For a profiler: one scenario (huge, corpus or plain), Ownership only, --repeat times.
+            var scenario = args[profile + 1] switch
+            {
+                "huge" => new List<CorpusFile> { new("Corpus/Huge.cs", Corpus.HugeMethod(hugeLines, depth: 8, tracked: 50), true) },
+                "plain" => Corpus.Generate(files, seed: 7, ownershipShare: 0),
+                _ => Corpus.Generate(files),
+            };
+            foreach (var run in Measurement.Repeat(scenario, sets.Ownership, repeat))
             {
                 Console.WriteLine($"Ownership {Ms(run.TimeOf(sets.Ownership))}; gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB, GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms");
             }
