@@ -3,7 +3,7 @@ using System;
 namespace Ownership.Allocators;
 
 /// <summary>
-/// A first-in first-out ring of structs that can also be walked newest first. The checked allocator keeps freed blocks in
+/// A first-in first-out ring of structs that can also be read by position. The checked allocator keeps freed blocks in
 /// these, so the hot path appends and removes sequentially and only error reports pay for a search.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
@@ -38,8 +38,8 @@ internal sealed class BlockRing<T>
         _count--;
     }
 
-    /// <summary>The <paramref name="age"/>-th newest record; 0 is the newest.</summary>
-    public ref T FromNewest(int age) => ref _items[(_head + _count - 1 - age) & (_items.Length - 1)];
+    /// <summary>The <paramref name="index"/>-th oldest record; 0 is the oldest.</summary>
+    public ref T FromOldest(int index) => ref _items[(_head + index) & (_items.Length - 1)];
 
     public void Clear()
     {

@@ -26,6 +26,9 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     private const int ForgetAfter = 8192;
 
     private readonly IAllocator _inner;
+
+    // The common inner allocator is called directly: the interface call and its argument checks are measurable here.
+    private readonly bool _innerIsNative;
     private readonly nuint _redzone;
     private readonly byte _redzoneByte;
     private readonly byte _poison;
@@ -35,15 +38,21 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     // A spin lock, not Monitor: sections are short, and Monitor's pair costs twice as much on the hot path.
     // The inner allocator must therefore not call back into this one (the lock is not reentrant).
     private SpinLock _gate = new(enableThreadOwnerTracking: false);
-    // Block records live in one array and are named by index everywhere else, so the hot path never copies a record
-    // (records hold references, and every copy into the heap would pay a write barrier per reference).
+
+    // Block records live in one array and are named by index everywhere else, so the hot path never copies a record.
+    // Freed records are reused (after ForgetAfter more frees) without clearing: allocation rewrites every field it reads.
     private Block[] _records = new Block[64];
     private int _recordsUsed;
-    private int _freeRecord = -1;
+    private readonly Stack<int> _freeRecords = new();
 
-    private readonly Dictionary<nuint, int> _live = new();
-    private readonly BlockRing<int> _quarantine = new();
-    private readonly BlockRing<int> _forgotten = new();
+    private readonly PointerMap _live = new();
+    private readonly SiteTable _sites = new();
+
+    // Freed blocks, oldest first: the first _forgotten have gone back to the inner allocator and are only remembered (to name
+    // a late double free); the rest are quarantined. Entries carry the block's extent, so eviction reads them in order and
+    // touches a record only to report.
+    private readonly BlockRing<Quarantined> _freed = new();
+    private int _forgotten;
 
     private long _serial;
     private long _liveBytes;
@@ -65,6 +74,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         options ??= new CheckedAllocatorOptions();
         options.Validate();
         _inner = inner;
+        _innerIsNative = inner is NativeAllocator;
         _redzone = (nuint)options.RedzoneSize;
         _redzoneByte = options.RedzoneByte;
         _poison = options.PoisonByte;
@@ -188,16 +198,16 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             ThrowIfUnusable();
             foreach (var index in _live.Values.OrderBy(i => _records[i].Serial))
             {
-                var damage = CheckRedzones(_records[index], site);
+                var damage = CheckRedzones(_records[index].Extent, index, site);
                 if (damage is not null)
                 {
                     throw damage;
                 }
             }
 
-            for (var age = _quarantine.Count - 1; age >= 0; age--)
+            for (var i = _forgotten; i < _freed.Count; i++)
             {
-                var damage = CheckPoison(_records[_quarantine.FromNewest(age)], site);
+                var damage = CheckPoison(_freed.FromOldest(i), site);
                 if (damage is not null)
                 {
                     throw damage;
@@ -212,7 +222,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     {
         using (Lock())
         {
-            return _live.Values.Select(i => _records[i]).OrderBy(b => b.Serial).Select(b => new LeakInfo(b.User, b.Size, b.Allocated.ToCallSite())).ToList();
+            return _live.Values.Select(i => _records[i]).OrderBy(b => b.Serial).Select(b => new LeakInfo(b.User, b.Size, AllocatedAt(b).ToCallSite())).ToList();
         }
     }
 
@@ -249,17 +259,17 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
                 _inner.Free(_records[index].Base);
             }
 
-            for (var age = 0; age < _quarantine.Count; age++)
+            for (var i = _forgotten; i < _freed.Count; i++)
             {
-                _inner.Free(_records[_quarantine.FromNewest(age)].Base);
+                _inner.Free(_freed.FromOldest(i).Extent.Base);
             }
 
             _live.Clear();
-            _quarantine.Clear();
-            _forgotten.Clear();
+            _freed.Clear();
+            _forgotten = 0;
             _records = Array.Empty<Block>();
             _recordsUsed = 0;
-            _freeRecord = -1;
+            _freeRecords.Clear();
             _liveBytes = 0;
             _quarantinedBytes = 0;
         }
@@ -327,7 +337,14 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     {
         // The left redzone is rounded up to the alignment so the caller's bytes stay aligned when the inner block is.
         var leftPad = AllocationGuard.AlignUp(_redzone, alignment);
-        var baseBlock = (byte*)_inner.Allocate(leftPad + byteCount + _redzone, alignment);
+        var total = leftPad + byteCount + _redzone;
+        var baseBlock = (byte*)(_innerIsNative ? NativeMemory.AlignedAlloc(total, alignment) : _inner.Allocate(total, alignment));
+        if (baseBlock == null)
+        {
+            // An inner allocator that reports failure with null instead of throwing.
+            throw new OutOfMemoryException($"The inner allocator returned null for {total} bytes.");
+        }
+
         var user = baseBlock + leftPad;
         MemoryPattern.Fill(baseBlock, leftPad, _redzoneByte);
         MemoryPattern.Fill(user + byteCount, _redzone, _redzoneByte);
@@ -338,7 +355,12 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         block.User = (nuint)user;
         block.Size = byteCount;
         block.LeftPad = leftPad;
-        block.Allocated = site;
+        block.AllocatedId = _sites.Intern(site);
+        if (_captureStackTraces)
+        {
+            block.AllocatedStack = site.StackTrace;
+        }
+
         block.Owner = owner;
         block.Serial = ++_serial;
         _live.Add((nuint)user, index);
@@ -358,7 +380,7 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         }
 
         ref var block = ref _records[index];
-        var refusal = CheckFreeable(block, site, owner);
+        var refusal = CheckFreeable(index, site, owner);
         if (refusal is not null)
         {
             _live.Add(pointer, index);
@@ -369,8 +391,13 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         _totalFrees++;
 
         MemoryPattern.Fill((byte*)pointer, block.Size, _poison);
-        block.Freed = site;
-        _quarantine.Enqueue(index);
+        block.FreedId = _sites.Intern(site);
+        if (_captureStackTraces)
+        {
+            block.FreedStack = site.StackTrace;
+        }
+
+        _freed.Enqueue(new Quarantined { Extent = block.Extent, Record = index });
         _quarantinedBytes += (long)block.Size;
         return EvictOverLimit(site);
     }
@@ -383,32 +410,34 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             throw DiagnoseBadFree(pointer, site);
         }
 
-        ref var block = ref _records[index];
-        var refusal = CheckFreeable(block, site, owner);
+        var refusal = CheckFreeable(index, site, owner);
         if (refusal is not null)
         {
             throw refusal;
         }
 
-        return ref block;
+        return ref _records[index];
     }
 
     /// <summary>Why <paramref name="owner"/> may not free this live block (wrong owner, damaged redzone), or <c>null</c>.</summary>
-    private OwnershipViolationException? CheckFreeable(in Block block, in SiteInfo site, object? owner)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private OwnershipViolationException? CheckFreeable(int index, in SiteInfo site, object? owner)
     {
-        if (!ReferenceEquals(block.Owner, owner))
-        {
-            var holder = block.Owner is null ? "its caller, who must free it with CheckedAllocator.Free" : $"a {OwnerName(block.Owner)}, which frees it itself";
-            return new OwnershipViolationException(
-                ViolationKind.MismatchedRelease,
-                $"mismatched release of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}: it belongs to {holder}, " +
-                $"but was released at {site}" + StackTraces(block.Allocated, site),
-                block.Allocated.ToCallSite(),
-                new[] { site.ToCallSite() },
-                null);
-        }
+        ref var block = ref _records[index];
+        return ReferenceEquals(block.Owner, owner) ? CheckRedzones(block.Extent, index, site) : ReportMismatch(block, site);
+    }
 
-        return CheckRedzones(block, site);
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private OwnershipViolationException ReportMismatch(in Block block, in SiteInfo site)
+    {
+        var holder = block.Owner is null ? "its caller, who must free it with CheckedAllocator.Free" : $"a {OwnerName(block.Owner)}, which frees it itself";
+        return new OwnershipViolationException(
+            ViolationKind.MismatchedRelease,
+            $"mismatched release of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {AllocatedAt(block)}: it belongs to {holder}, " +
+            $"but was released at {site}" + StackTraces(AllocatedAt(block), site),
+            AllocatedAt(block).ToCallSite(),
+            new[] { site.ToCallSite() },
+            null);
     }
 
     private OwnershipViolationException DiagnoseBadFree(nuint pointer, in SiteInfo site)
@@ -419,10 +448,10 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         {
             return new OwnershipViolationException(
                 ViolationKind.DoubleFree,
-                $"double free of {address} ({freed.Size} bytes) allocated at {freed.Allocated}, first freed at {freed.Freed}, freed again at {site}" +
-                StackTraces(freed.Allocated, freed.Freed, site),
-                freed.Allocated.ToCallSite(),
-                new[] { freed.Freed.ToCallSite(), site.ToCallSite() },
+                $"double free of {address} ({freed.Size} bytes) allocated at {AllocatedAt(freed)}, first freed at {FreedAt(freed)}, freed again at {site}" +
+                StackTraces(AllocatedAt(freed), FreedAt(freed), site),
+                AllocatedAt(freed).ToCallSite(),
+                new[] { FreedAt(freed).ToCallSite(), site.ToCallSite() },
                 null);
         }
 
@@ -433,25 +462,25 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             {
                 return new OwnershipViolationException(
                     ViolationKind.InteriorFree,
-                    $"free of interior pointer {address}, {pointer - block.User} bytes into 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}; " +
-                    $"freed at {site}: free the pointer the allocator returned" + StackTraces(block.Allocated, site),
-                    block.Allocated.ToCallSite(),
+                    $"free of interior pointer {address}, {pointer - block.User} bytes into 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {AllocatedAt(block)}; " +
+                    $"freed at {site}: free the pointer the allocator returned" + StackTraces(AllocatedAt(block), site),
+                    AllocatedAt(block).ToCallSite(),
                     new[] { site.ToCallSite() },
                     null);
             }
         }
 
-        for (var age = 0; age < _quarantine.Count; age++)
+        for (var i = _forgotten; i < _freed.Count; i++)
         {
-            ref var block = ref _records[_quarantine.FromNewest(age)];
+            ref var block = ref _records[_freed.FromOldest(i).Record];
             if (pointer > block.User && pointer < block.User + block.Size)
             {
                 return new OwnershipViolationException(
                     ViolationKind.InteriorFree,
-                    $"free of interior pointer {address}, {pointer - block.User} bytes into 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}, " +
-                    $"which was already freed at {block.Freed}; freed again at {site}" + StackTraces(block.Allocated, block.Freed, site),
-                    block.Allocated.ToCallSite(),
-                    new[] { block.Freed.ToCallSite(), site.ToCallSite() },
+                    $"free of interior pointer {address}, {pointer - block.User} bytes into 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {AllocatedAt(block)}, " +
+                    $"which was already freed at {FreedAt(block)}; freed again at {site}" + StackTraces(AllocatedAt(block), FreedAt(block), site),
+                    AllocatedAt(block).ToCallSite(),
+                    new[] { FreedAt(block).ToCallSite(), site.ToCallSite() },
                     null);
             }
         }
@@ -464,81 +493,87 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
             null);
     }
 
-    private OwnershipViolationException? CheckRedzones(in Block block, in SiteInfo detectedAt)
+    /// <summary>Damage to the redzones of <paramref name="extent"/>; <paramref name="record"/> is read only to name its sites.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private OwnershipViolationException? CheckRedzones(in Extent extent, int record, in SiteInfo detectedAt)
     {
-        var user = (byte*)block.User;
-        var before = MemoryPattern.FindMismatch(block.Base, block.LeftPad, _redzoneByte);
+        var before = MemoryPattern.FindMismatch(extent.Base, extent.LeftPad, _redzoneByte);
+        var after = MemoryPattern.FindMismatch((byte*)extent.User + extent.Size, _redzone, _redzoneByte);
+        return before == MemoryPattern.NotFound && after == MemoryPattern.NotFound ? null : ReportRedzone(extent, record, before, after, detectedAt);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private OwnershipViolationException ReportRedzone(in Extent extent, int record, nuint before, nuint after, in SiteInfo detectedAt)
+    {
+        ref var block = ref _records[record];
         if (before != MemoryPattern.NotFound)
         {
             // Report the damaged byte nearest the block: the one an off-by-one underflow hits.
-            var nearest = block.LeftPad;
-            while (block.Base[nearest - 1] == _redzoneByte)
+            var nearest = extent.LeftPad;
+            while (extent.Base[nearest - 1] == _redzoneByte)
             {
                 nearest--;
             }
 
             return new OwnershipViolationException(
                 ViolationKind.BufferUnderflow,
-                $"buffer underflow: the byte {block.LeftPad - nearest + 1} before the start of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated} " +
-                $"was overwritten; detected at {detectedAt}" + StackTraces(block.Allocated, detectedAt),
-                block.Allocated.ToCallSite(),
+                $"buffer underflow: the byte {extent.LeftPad - nearest + 1} before the start of 0x{(ulong)extent.User:X} ({extent.Size} bytes) allocated at {AllocatedAt(block)} " +
+                $"was overwritten; detected at {detectedAt}" + StackTraces(AllocatedAt(block), detectedAt),
+                AllocatedAt(block).ToCallSite(),
                 null,
                 detectedAt.ToCallSite());
         }
 
-        var after = MemoryPattern.FindMismatch(user + block.Size, _redzone, _redzoneByte);
-        if (after != MemoryPattern.NotFound)
-        {
-            return new OwnershipViolationException(
-                ViolationKind.BufferOverflow,
-                $"buffer overflow: the byte at offset {block.Size + after} of 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}, " +
-                $"{after + 1} past its end, was overwritten; detected at {detectedAt}" + StackTraces(block.Allocated, detectedAt),
-                block.Allocated.ToCallSite(),
-                null,
-                detectedAt.ToCallSite());
-        }
-
-        return null;
+        return new OwnershipViolationException(
+            ViolationKind.BufferOverflow,
+            $"buffer overflow: the byte at offset {extent.Size + after} of 0x{(ulong)extent.User:X} ({extent.Size} bytes) allocated at {AllocatedAt(block)}, " +
+            $"{after + 1} past its end, was overwritten; detected at {detectedAt}" + StackTraces(AllocatedAt(block), detectedAt),
+            AllocatedAt(block).ToCallSite(),
+            null,
+            detectedAt.ToCallSite());
     }
 
-    private OwnershipViolationException? CheckPoison(in Block block, in SiteInfo detectedAt)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private OwnershipViolationException? CheckPoison(in Quarantined entry, in SiteInfo detectedAt)
     {
-        var offset = MemoryPattern.FindMismatch((byte*)block.User, block.Size, _poison);
-        if (offset == MemoryPattern.NotFound && CheckRedzones(block, detectedAt) is null)
-        {
-            return null;
-        }
+        ref readonly var extent = ref entry.Extent;
+        var offset = MemoryPattern.FindMismatch((byte*)extent.User, extent.Size, _poison);
+        return offset == MemoryPattern.NotFound && CheckRedzones(extent, entry.Record, detectedAt) is null ? null : ReportPoison(entry, offset, detectedAt);
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private OwnershipViolationException ReportPoison(in Quarantined entry, nuint offset, in SiteInfo detectedAt)
+    {
+        ref readonly var extent = ref entry.Extent;
+        ref var block = ref _records[entry.Record];
         var where = offset == MemoryPattern.NotFound ? "in its redzone" : $"at offset {offset}";
         return new OwnershipViolationException(
             ViolationKind.UseAfterFree,
-            $"use after free: 0x{(ulong)block.User:X} ({block.Size} bytes) allocated at {block.Allocated}, freed at {block.Freed}, " +
-            $"was written {where} after it was freed; detected at {detectedAt}" + StackTraces(block.Allocated, block.Freed, detectedAt),
-            block.Allocated.ToCallSite(),
-            new[] { block.Freed.ToCallSite() },
+            $"use after free: 0x{(ulong)extent.User:X} ({extent.Size} bytes) allocated at {AllocatedAt(block)}, freed at {FreedAt(block)}, " +
+            $"was written {where} after it was freed; detected at {detectedAt}" + StackTraces(AllocatedAt(block), FreedAt(block), detectedAt),
+            AllocatedAt(block).ToCallSite(),
+            new[] { FreedAt(block).ToCallSite() },
             detectedAt.ToCallSite());
     }
 
     private OwnershipViolationException? EvictOverLimit(in SiteInfo site)
     {
         OwnershipViolationException? first = null;
-        while (_quarantinedBytes > _quarantineLimit && _quarantine.Count > 0)
+        while (_quarantinedBytes > _quarantineLimit && _forgotten < _freed.Count)
         {
-            var index = _quarantine.Oldest;
-            ref var block = ref _records[index];
-            first ??= CheckPoison(block, site);
-            _inner.Free(block.Base);
-            _quarantinedBytes -= (long)block.Size;
-            _quarantine.DropOldest();
+            ref var entry = ref _freed.FromOldest(_forgotten);
+            first ??= CheckPoison(entry, site);
+            FreeInner(entry.Extent.Base);
+            _quarantinedBytes -= (long)entry.Extent.Size;
+            _forgotten++;
+        }
 
-            // Remembered a while longer (bounded), so a late double free is still named as one.
-            if (_forgotten.Count == ForgetAfter)
-            {
-                ReleaseRecord(_forgotten.Oldest);
-                _forgotten.DropOldest();
-            }
-
-            _forgotten.Enqueue(index);
+        // Remembered a while longer (bounded), so a late double free is still named as one; then the record is reused.
+        while (_forgotten > ForgetAfter)
+        {
+            _freeRecords.Push(_freed.Oldest.Record);
+            _freed.DropOldest();
+            _forgotten--;
         }
 
         return first;
@@ -546,31 +581,40 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
 
     private Block? FindFreed(nuint pointer)
     {
-        for (var age = 0; age < _quarantine.Count; age++)
+        // Newest first, so a reused and freed-again address names its latest life.
+        for (var i = _freed.Count - 1; i >= 0; i--)
         {
-            if (_records[_quarantine.FromNewest(age)].User == pointer)
+            ref var entry = ref _freed.FromOldest(i);
+            if (entry.Extent.User == pointer)
             {
-                return _records[_quarantine.FromNewest(age)];
-            }
-        }
-
-        for (var age = 0; age < _forgotten.Count; age++)
-        {
-            if (_records[_forgotten.FromNewest(age)].User == pointer)
-            {
-                return _records[_forgotten.FromNewest(age)];
+                return _records[entry.Record];
             }
         }
 
         return null;
     }
 
+    private void FreeInner(void* pointer)
+    {
+        if (_innerIsNative)
+        {
+            NativeMemory.AlignedFree(pointer);
+        }
+        else
+        {
+            _inner.Free(pointer);
+        }
+    }
+
+    private SiteInfo AllocatedAt(in Block block) => _sites[block.AllocatedId] with { StackTrace = block.AllocatedStack };
+
+    private SiteInfo FreedAt(in Block block) => _sites[block.FreedId] with { StackTrace = block.FreedStack };
+
     private int NewRecord()
     {
-        if (_freeRecord >= 0)
+        // Records are reused without clearing: every field is written again before use.
+        if (_freeRecords.TryPop(out var reused))
         {
-            var reused = _freeRecord;
-            _freeRecord = _records[reused].NextFree;
             return reused;
         }
 
@@ -582,15 +626,17 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         return _recordsUsed++;
     }
 
-    private void ReleaseRecord(int index)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ThrowIfUnusable()
     {
-        // Cleared so its sites (and any stack trace strings) can be collected.
-        _records[index] = default;
-        _records[index].NextFree = _freeRecord;
-        _freeRecord = index;
+        if (_disposed || _pending is not null)
+        {
+            ThrowUnusable();
+        }
     }
 
-    private void ThrowIfUnusable()
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowUnusable()
     {
         if (_disposed)
         {
@@ -647,12 +693,57 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
     }
 
     /// <summary>A call site as the compiler supplied it: no allocation until a report needs a <see cref="CallSite"/>.</summary>
-    private readonly struct SiteInfo(string? member, string? file, int line, string? stackTrace)
+    private readonly record struct SiteInfo(string? Member, string? File, int Line, string? StackTrace)
     {
         public CallSite ToCallSite() =>
-            new(member is { Length: > 0 } ? member : null, file is { Length: > 0 } ? file : null, line, stackTrace);
+            new(Member is { Length: > 0 } ? Member : null, File is { Length: > 0 } ? File : null, Line, StackTrace);
 
         public override string ToString() => ToCallSite().ToString();
+    }
+
+    /// <summary>
+    /// Call sites numbered once each. A small cache keyed by line and compared by reference makes the common case (the same
+    /// literal file and member strings the compiler passes every time) a few loads; anything else falls back to a dictionary.
+    /// </summary>
+    private sealed class SiteTable
+    {
+        private readonly List<SiteInfo> _sites = new() { default };
+        private readonly Dictionary<(string?, string?, int), int> _ids = new();
+        private readonly (string? Member, string? File, int Line, int Id)[] _cache = new (string?, string?, int, int)[256];
+
+        public SiteInfo this[int id] => _sites[id];
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Intern(in SiteInfo site)
+        {
+            ref var cached = ref _cache[site.Line & 255];
+            return cached.Id != 0 && cached.Line == site.Line && ReferenceEquals(cached.File, site.File) && ReferenceEquals(cached.Member, site.Member)
+                ? cached.Id
+                : InternSlow(site);
+        }
+
+        private int InternSlow(in SiteInfo site)
+        {
+            var key = (site.Member, site.File, site.Line);
+            if (!_ids.TryGetValue(key, out var id))
+            {
+                id = _sites.Count;
+                _sites.Add(site with { StackTrace = null });
+                _ids.Add(key, id);
+            }
+
+            _cache[site.Line & 255] = (site.Member, site.File, site.Line, id);
+            return id;
+        }
+    }
+
+    /// <summary>Where a block lies: the inner block, the caller's bytes, and the left redzone between them.</summary>
+    private struct Extent
+    {
+        public byte* Base;
+        public nuint User;
+        public nuint Size;
+        public nuint LeftPad;
     }
 
     private struct Block
@@ -661,10 +752,20 @@ public sealed unsafe class CheckedAllocator : IAllocator, IDisposable
         public nuint User;
         public nuint Size;
         public nuint LeftPad;
-        public SiteInfo Allocated;
-        public SiteInfo Freed;
+        // Sites are interned: records hold no references on the hot path, so writing them needs no GC write barrier.
+        public int AllocatedId;
+        public int FreedId;
+        public string? AllocatedStack;
+        public string? FreedStack;
         public object? Owner;
         public long Serial;
-        public int NextFree;
+
+        public readonly Extent Extent => new() { Base = Base, User = User, Size = Size, LeftPad = LeftPad };
+    }
+
+    private struct Quarantined
+    {
+        public Extent Extent;
+        public int Record;
     }
 }

@@ -232,6 +232,12 @@ public sealed unsafe class NativeList<T> : IDisposable
             moved = _items == null ? _allocator.Allocate(bytes) : _allocator.Reallocate(_items, bytes);
         }
 
+        if (moved == null)
+        {
+            // An allocator that reports failure with null: the old storage is still valid and still the list's.
+            throw new OutOfMemoryException($"The allocator returned null for {bytes} bytes.");
+        }
+
         _items = (T*)moved;
         _capacity = capacity;
     }

@@ -32,7 +32,9 @@ public sealed unsafe class PoolAllocator<T> : IDisposable
     private readonly nuint _blockSize;
     private readonly List<nuint> _slabs = new();
 
-    // Unchecked free list: each free block's first bytes hold the next free block.
+    // Unchecked free list: the most recently returned block is kept apart in _hot, the others are linked through their
+    // first bytes from _free. A block rented and returned in turn then never touches its own memory or the list.
+    private byte* _hot;
     private byte* _free;
 
     // True when Return must leave the fast path: checks are on or the pool is disposed.
@@ -89,8 +91,15 @@ public sealed unsafe class PoolAllocator<T> : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T* Rent([CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        // With checks on, or after Dispose, _free stays null and every call takes the slow path.
-        var block = _free;
+        // With checks on, or after Dispose, _hot and _free stay null and every call takes the slow path.
+        var block = _hot;
+        if (block != null)
+        {
+            _hot = null;
+            return (T*)block;
+        }
+
+        block = _free;
         if (block != null)
         {
             _free = *(byte**)block;
@@ -117,8 +126,14 @@ public sealed unsafe class PoolAllocator<T> : IDisposable
             return;
         }
 
-        *(byte**)block = _free;
-        _free = (byte*)block;
+        // Keep LIFO order: the returned block becomes the hot one, the previous hot block joins the list.
+        var previous = _hot;
+        _hot = (byte*)block;
+        if (previous != null)
+        {
+            *(byte**)previous = _free;
+            _free = previous;
+        }
     }
 
     /// <summary>
@@ -141,6 +156,7 @@ public sealed unsafe class PoolAllocator<T> : IDisposable
         }
 
         _slabs.Clear();
+        _hot = null;
         _free = null;
         _checkedFree?.Clear();
         _records?.Clear();
@@ -178,8 +194,8 @@ public sealed unsafe class PoolAllocator<T> : IDisposable
             var site = new CallSite(member, file, line);
             throw new OwnershipViolationException(
                 ViolationKind.UseAfterFree,
-                $"use after return: pool block 0x{pointer:X} rented at {record.Rented}, returned at {record.Returned}, " +
-                $"was written at offset {damage} after it was returned; detected when rented again at {site}",
+                $"use after return: pool block 0x{pointer:X} {History(record)}, " +
+                $"was written at offset {damage} while it was free; detected when rented again at {site}",
                 record.Rented,
                 record.Returned is null ? null : new[] { record.Returned },
                 site);
@@ -269,8 +285,8 @@ public sealed unsafe class PoolAllocator<T> : IDisposable
             {
                 return new OwnershipViolationException(
                     ViolationKind.UseAfterFree,
-                    $"use after return: pool block 0x{pointer:X} rented at {record.Rented}, returned at {record.Returned}, " +
-                    $"was written at offset {damage} after it was returned; detected at Dispose",
+                    $"use after return: pool block 0x{pointer:X} {History(record)}, " +
+                    $"was written at offset {damage} while it was free; detected at Dispose",
                     record.Rented,
                     new[] { record.Returned! },
                     null);
@@ -279,6 +295,10 @@ public sealed unsafe class PoolAllocator<T> : IDisposable
 
         return null;
     }
+
+    // A free block was either returned (name both sites) or never rented (a stray write from elsewhere).
+    private static string History(in BlockRecord record) =>
+        record.Rented is null ? "never rented" : $"rented at {record.Rented}, returned at {record.Returned}";
 
     private void AddSlab()
     {

@@ -42,6 +42,32 @@ public sealed unsafe class CheckedAllocatorTests
     }
 
     [Fact]
+    public void AnOddRedzoneGuardsExactlyItsBytes()
+    {
+        using var allocator = new CheckedAllocator(NativeAllocator.Shared, new CheckedAllocatorOptions { RedzoneSize = 5 });
+        var p = (byte*)allocator.Allocate(7, 8);
+        Assert.Equal(0u, (nuint)p % 8);
+
+        // The last byte of the 5-byte right redzone is still guarded.
+        allocator.Verify();
+        p[7 + 4] = 0;
+        var violation = Violation.Expect(ViolationKind.BufferOverflow, () => allocator.Verify());
+        Assert.Contains("5 past its end", violation.Message);
+    }
+
+    [Fact]
+    public void AfterDisposeNothingIsLiveAndQueriesStillAnswer()
+    {
+        var allocator = new CheckedAllocator(NativeAllocator.Shared);
+        allocator.Allocate(10);
+        allocator.Dispose();
+        Assert.Empty(allocator.GetLeaks());
+        allocator.AssertNoLeaks();
+        Assert.Equal(0, allocator.Statistics.LiveBytes);
+        Assert.Equal(1, allocator.Statistics.TotalAllocations);
+    }
+
+    [Fact]
     public void FreedMemoryIsPoisonedWhileQuarantined()
     {
         using var allocator = new CheckedAllocator(NativeAllocator.Shared, new CheckedAllocatorOptions { PoisonByte = 0xAB });
@@ -205,6 +231,23 @@ public sealed unsafe class CheckedAllocatorTests
     }
 
     [Fact]
+    public void DamageFoundDuringReallocateIsReportedByTheNextCall()
+    {
+        using var allocator = new CheckedAllocator(NativeAllocator.Shared, new CheckedAllocatorOptions { QuarantineBytes = 100 });
+        var p = (byte*)allocator.Allocate(64);
+        allocator.Free(p);
+        p[0] = 1;
+        var q = allocator.Allocate(64);
+
+        // Reallocate must hand back the new block, so the damage it found while evicting p waits for the next call.
+        var r = allocator.Reallocate(q, 128);
+        Assert.NotEqual(0u, (nuint)r);
+        Violation.Expect(ViolationKind.UseAfterFree, () => allocator.Free(r));
+        allocator.Free(r);
+        allocator.AssertNoLeaks();
+    }
+
+    [Fact]
     public void QuarantineStaysWithinItsBound()
     {
         using var allocator = new CheckedAllocator(NativeAllocator.Shared, new CheckedAllocatorOptions { QuarantineBytes = 1000 });
@@ -337,6 +380,14 @@ public sealed unsafe class CheckedAllocatorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => allocator.Reallocate(p, 0));
         Assert.Equal(1, allocator.Statistics.LiveBlocks);
         allocator.Free(p);
+    }
+
+    [Fact]
+    public void AnInnerAllocatorReturningNullIsOutOfMemory()
+    {
+        using var allocator = new CheckedAllocator(new NullAllocator());
+        Assert.Throws<OutOfMemoryException>(() => allocator.Allocate(8));
+        Assert.Equal(default, allocator.Statistics);
     }
 
     [Fact]

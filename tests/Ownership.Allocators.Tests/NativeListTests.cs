@@ -78,6 +78,15 @@ public sealed unsafe class NativeListTests
     }
 
     [Fact]
+    public void AnAllocatorReturningNullLeavesTheListUnchanged()
+    {
+        using var list = new NativeList<int>(allocator: new NullAllocator());
+        Assert.Throws<OutOfMemoryException>(() => list.Add(1));
+        Assert.Equal(0, list.Count);
+        Assert.Equal(0, list.Capacity);
+    }
+
+    [Fact]
     public void UseAfterDisposeThrows()
     {
         var list = new NativeList<int>();
@@ -140,8 +149,11 @@ public sealed unsafe class NativeListTests
         fixed (int* buffer = list.AsSpan())
         {
             var p = buffer;
-            var violation = Violation.Expect(ViolationKind.MismatchedRelease, () => allocator.Free(p));
-            Assert.Contains("belongs to a NativeList<Int32>, which frees it itself", violation.Message);
+            int line = 0;
+            var violation = Violation.Expect(ViolationKind.MismatchedRelease, () => { line = Source.Line(); allocator.Free(p); });
+            Assert.Contains($"belongs to a NativeList<Int32>, which frees it itself, but was released at {Source.At(line)}", violation.Message);
+            Assert.Equal("NativeList<Int32>", violation.AllocationSite!.Member);
+            Assert.Equal(line, Assert.Single(violation.ReleaseSites).Line);
         }
 
         Assert.Equal(1, list[0]);

@@ -145,6 +145,19 @@ public sealed unsafe class PoolAllocatorTests
     }
 
     [Fact]
+    public void AWriteIntoABlockNeverRentedIsCaughtWhenItIsRented()
+    {
+        using var pool = new PoolAllocator<long>(checks: true);
+        var block = pool.Rent();
+
+        // One element past the block: the next block, which checked pools hand out next.
+        block[1] = 7;
+        var violation = Violation.Expect(ViolationKind.UseAfterFree, () => pool.Rent());
+        Assert.Contains($"pool block 0x{(ulong)(block + 1):X} never rented, was written at offset 0 while it was free", violation.Message);
+        pool.Return(block);
+    }
+
+    [Fact]
     public void UnreturnedBlocksAreReportedAtDispose()
     {
         var pool = new PoolAllocator<long>(checks: true);

@@ -88,3 +88,15 @@ internal sealed unsafe class CountingAllocator : IAllocator
         return p;
     }
 }
+
+/// <summary>An allocator that reports failure by returning null, as some native allocators do.</summary>
+internal sealed unsafe class NullAllocator : IAllocator
+{
+    public void* Allocate(nuint byteCount, nuint alignment = 16) => null;
+
+    public void Free(void* pointer)
+    {
+    }
+
+    public void* Reallocate(void* pointer, nuint byteCount) => null;
+}

@@ -187,10 +187,6 @@ namespace Ownership.Analyzers.Contracts
                     return $"'{key}={value}' does not fit a type, field or property; write 'value=owned' or 'value=owned:<family>'";
                 }
             }
-            else if (key == "value")
-            {
-                return "'value=' is for types, fields and properties; on a method use 'return', 'this' or a parameter name";
-            }
             else if (key == "return" && kind != ContractKind.Owned && kind != ContractKind.Borrowed)
             {
                 return $"'return={value}' cannot be; a return is owned or borrowed";

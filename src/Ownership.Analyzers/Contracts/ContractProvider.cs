@@ -244,6 +244,26 @@ namespace Ownership.Analyzers.Contracts
             return true;
         }
 
+        /// <summary>With ownership_track_all_disposables: an IDisposable whose creation makes it the creator's to dispose.</summary>
+        public bool IsDisposableToTrack(ITypeSymbol? type)
+        {
+            if (type is null || !IsDisposable(type))
+            {
+                return false;
+            }
+
+            // A Task is disposable but is never meant to be disposed.
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (current.Name == "Task" && current.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         private MethodContract ComputeMethod(IMethodSymbol method)
         {
             var fromAttributes = FromAttributes(method);

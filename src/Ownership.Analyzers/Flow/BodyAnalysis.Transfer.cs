@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -74,7 +75,10 @@ namespace Ownership.Analyzers.Flow
                     state.PointsTo[VariableOf(capture.Id)] = captured;
                     return captured;
                 case IConversionOperation conversion:
-                    return Evaluate(conversion.Operand, state);
+                    var converted = Evaluate(conversion.Operand, state);
+                    return IsSpanOverArray(conversion)
+                        ? Borrow(conversion, conversion.Operand, converted, BorrowOrigin.View, state)
+                        : converted;
                 case IExpressionStatementOperation statement:
                     return Evaluate(statement.Operation, state);
                 case ISimpleAssignmentOperation assignment:
@@ -104,6 +108,11 @@ namespace Ownership.Analyzers.Flow
                     return Invoke(invocation, invocation.TargetMethod, invocation.Instance, invocation.Arguments, state);
                 case IObjectCreationOperation creation:
                     var created = creation.Constructor is null ? 0 : Invoke(creation, creation.Constructor, null, creation.Arguments, state);
+                    if (created == 0 && trackAllDisposables && contracts.IsDisposableToTrack(creation.Type))
+                    {
+                        created = Acquire(creation, null, creation.Type, state);
+                    }
+
                     Evaluate(creation.Initializer, state);
                     return created;
                 case IArrayElementReferenceOperation element:
@@ -118,14 +127,12 @@ namespace Ownership.Analyzers.Flow
                     // Asking a GCHandle whether it is allocated is how code avoids a double Free.
                     Evaluate(allocated.Instance, state);
                     return 0;
-                case IPropertyReferenceOperation property:
-                    Use(Evaluate(property.Instance, state), property.Instance, state);
-                    foreach (var argument in property.Arguments)
-                    {
-                        Use(Evaluate(argument.Value, state), argument.Value, state);
-                    }
-
+                case IPropertyReferenceOperation { Property.Name: "Length" or "IsEmpty", Instance.Type.IsRefLikeType: true } length:
+                    // A span's length lives in the span, not in the storage it points to.
+                    Evaluate(length.Instance, state);
                     return 0;
+                case IPropertyReferenceOperation property:
+                    return Property(property, state);
                 case IFieldReferenceOperation otherField:
                     Use(Evaluate(otherField.Instance, state), otherField.Instance, state);
                     return 0;
@@ -133,7 +140,10 @@ namespace Ownership.Analyzers.Flow
                     return Evaluate(argument.Value, state);
                 case IAddressOfOperation addressOf:
                     Evaluate(addressOf.Reference, state);
-                    return 0;
+                    return Foreign(addressOf, state);
+                case IArrayCreationOperation arrayCreation:
+                    Unknown(arrayCreation, state);
+                    return Foreign(arrayCreation, state);
                 case ILiteralOperation:
                 case IDefaultValueOperation:
                 case IInstanceReferenceOperation:
@@ -183,8 +193,8 @@ namespace Ownership.Analyzers.Flow
                     {
                         Use(left, binary.LeftOperand, state);
                         Use(right, binary.RightOperand, state);
-                        interiorPointers.Add(binary);
-                        return left | right;
+                        var pointer = IsAddress(binary.LeftOperand.Type) ? binary.LeftOperand : binary.RightOperand;
+                        return Borrow(binary, pointer, left | right, BorrowOrigin.Interior, state);
                     }
 
                     break;
@@ -195,8 +205,6 @@ namespace Ownership.Analyzers.Flow
             return 0;
         }
 
-        private readonly HashSet<IOperation> interiorPointers = new HashSet<IOperation>();
-
         private static bool IsAddress(ITypeSymbol? type)
         {
             return type is not null && (type.TypeKind == TypeKind.Pointer || type.SpecialType == SpecialType.System_IntPtr || type.SpecialType == SpecialType.System_UIntPtr);
@@ -205,18 +213,71 @@ namespace Ownership.Analyzers.Flow
         private ulong Assign(ISimpleAssignmentOperation assignment, FlowState state)
         {
             var variable = VariableOfAssignmentTarget(assignment.Target);
+            if (variable >= 0 && !assignment.IsRef && variables[variable] is ILocalSymbol { RefKind: not RefKind.None } &&
+                (state.PointsTo[variable] & BorrowMask()) != 0)
+            {
+                // Assigning to a ref local that refers into a collection or array writes through it: a use of that storage.
+                var through = state.PointsTo[variable];
+                Use(through, assignment.Target, state);
+                var written = Evaluate(assignment.Value, state);
+                Use(written, assignment.Value, state);
+                Escape(written, state);
+                return written;
+            }
+
             if (variable < 0)
             {
+                if (assignment.Target is IPropertyReferenceOperation { Property.SetMethod: { } setter } indexer &&
+                    contracts.GetMethod(setter).This.Kind == ContractKind.Invalidates)
+                {
+                    // dictionary[key] = value, list.Capacity = n: the setter may move the storage.
+                    EvaluateTargetChildren(assignment.Target, state);
+                    var set = Evaluate(assignment.Value, state);
+                    Use(set, assignment.Value, state);
+                    Escape(set, state);
+                    Invalidate(indexer.Instance, Peek(indexer.Instance, state), assignment, state);
+                    return set;
+                }
+
                 // A store into memory, an array, another object or a property: the value may be kept there.
                 EvaluateTargetChildren(assignment.Target, state);
                 var stored = Evaluate(assignment.Value, state);
                 Use(stored, assignment.Value, state);
+                if (!IsMemoryStore(assignment.Target))
+                {
+                    CheckStore(assignment, assignment.Target, stored, state);
+                }
+
                 Escape(stored, state);
                 return stored;
             }
 
             var old = state.PointsTo[variable];
             var value = Evaluate(assignment.Value, state);
+            if (variables[variable] is ILocalSymbol { IsFixed: true } pinned)
+            {
+                // fixed (byte* p = array): p points into the array only while the fixed statement pins it.
+                var pinnedSource = assignment.Value.ChildOperations.FirstOrDefault() ?? assignment.Value;
+                value = Borrow(assignment.Value, pinnedSource, value, BorrowOrigin.Pinned, state);
+                foreach (var id in Bits(value))
+                {
+                    resources[id].PinnedBy = pinned;
+                }
+            }
+            else if (assignment.IsRef && assignment.Value is IArrayElementReferenceOperation element)
+            {
+                value = Borrow(element, element.ArrayReference, Peek(element.ArrayReference, state), BorrowOrigin.View, state);
+            }
+            else if (assignment.IsRef && assignment.Value is IPropertyReferenceOperation { Property.ReturnsByRef: true } elementOfView)
+            {
+                // A ref to an element of a span or list view is part of the same borrow.
+                value |= Peek(elementOfView.Instance, state) & BorrowMask();
+            }
+            else if (variables[variable] is IFieldSymbol)
+            {
+                CheckStore(assignment, assignment.Target, value, state);
+            }
+
             CheckOverwrite(assignment, variable, old, value, state);
             state.PointsTo[variable] = value;
             NameNewResources(value, variables[variable]);
@@ -331,10 +392,17 @@ namespace Ownership.Analyzers.Flow
 
             // Effects happen after every argument was read: list.Add(list.Count) reads before it invalidates.
             var result = 0UL;
+            var leaveOpen = LeavesOpen(arguments);
             for (var i = 0; i < arguments.Length; i++)
             {
                 var argument = arguments[i];
                 var parameterContract = ParameterContract(contract, argument);
+                if (leaveOpen && parameterContract.Kind == ContractKind.Transfers)
+                {
+                    // new StreamReader(stream, leaveOpen: true): the caller keeps the stream.
+                    parameterContract = new ValueContract(ContractKind.Borrowed);
+                }
+
                 var refKind = argument.Parameter?.RefKind ?? RefKind.None;
                 switch (parameterContract.Kind)
                 {
@@ -347,8 +415,10 @@ namespace Ownership.Analyzers.Flow
                     case ContractKind.Owned when refKind == RefKind.Out || refKind == RefKind.Ref:
                         AcquireInto(argument, parameterContract.Family, target, state);
                         break;
-                    case ContractKind.Borrowed:
                     case ContractKind.Invalidates:
+                        Invalidate(argument.Value, values[i], call, state);
+                        break;
+                    case ContractKind.Borrowed:
                         break;
                     default:
                         if (refKind == RefKind.Out)
@@ -358,6 +428,7 @@ namespace Ownership.Analyzers.Flow
                         else if (argument.Parameter is null || !argument.Parameter.Type.IsRefLikeType)
                         {
                             // A plain parameter may keep what it is given: the caller still owns it, but no leak is reported.
+                            CheckPassedToKeeper(argument, values[i], state);
                             Escape(values[i], state);
                         }
 
@@ -372,6 +443,9 @@ namespace Ownership.Analyzers.Flow
                     break;
                 case ContractKind.Transfers:
                     Release(receiver, contract.This.Family, call, instance, isTransfer: true, state);
+                    break;
+                case ContractKind.Invalidates:
+                    Invalidate(instance, receiver, call, state);
                     break;
             }
 
@@ -388,8 +462,41 @@ namespace Ownership.Analyzers.Flow
             {
                 result = Acquire(call, contract.Return.Family, call.Type, state);
             }
+            else if (contract.Return.Kind == ContractKind.Borrowed && !IsCopiedOut(call, target))
+            {
+                var source = instance;
+                var sourceValue = receiver;
+                if (contract.Return.BorrowSource is { } sourceName)
+                {
+                    source = null;
+                    sourceValue = 0;
+                    for (var i = 0; i < arguments.Length; i++)
+                    {
+                        if (arguments[i].Parameter?.Name == sourceName)
+                        {
+                            source = arguments[i].Value;
+                            sourceValue = values[i];
+                        }
+                    }
+                }
+
+                result = Borrow(call, source, sourceValue, BorrowOrigin.View, state);
+            }
 
             return result;
+        }
+
+        private static bool LeavesOpen(ImmutableArray<IArgumentOperation> arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter is { Name: "leaveOpen" } && argument.Value.ConstantValue is { HasValue: true, Value: true })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static ValueContract ParameterContract(MethodContract contract, IArgumentOperation argument)
@@ -491,6 +598,17 @@ namespace Ownership.Analyzers.Flow
                 }
 
                 var name = NameOf(argument, resource);
+                if (NotOwnedReason(resource, family) is { } reason)
+                {
+                    Report(6, call, id, () => report.ReleaseNotOwned(call, name, isTransfer, reason, resource.Location));
+                    continue;
+                }
+
+                if (resource.Kind == ResourceKind.Borrow || resource.Kind == ResourceKind.Foreign)
+                {
+                    continue;
+                }
+
                 if (current.Has(StateFlags.Gone) && !(resource.IsDisposable && !isTransfer))
                 {
                     Report(2, call, id, () => report.DoubleRelease(call, name, resource, current, isTransfer));
@@ -503,6 +621,10 @@ namespace Ownership.Analyzers.Flow
                 // Whichever resource the variable held on this path, it is the one released: every candidate is.
                 var gone = isTransfer ? StateFlags.Transferred : StateFlags.Released;
                 state.Resources[id] = new ResourceState((current.Flags & StateFlags.Escaped) | gone, call);
+                if (!isTransfer)
+                {
+                    MarkStale(BorrowsOf(1UL << id), call, state);
+                }
             }
         }
 
@@ -526,7 +648,16 @@ namespace Ownership.Analyzers.Flow
             foreach (var id in Bits(value))
             {
                 var current = state.Resources[id];
-                if (current.Has(StateFlags.Gone) && current.Site is not null)
+                if (resources[id].Kind == ResourceKind.Borrow)
+                {
+                    if (current.Has(StateFlags.Stale) && current.Site is not null)
+                    {
+                        var borrow = resources[id];
+                        var borrowName = NameOf(at, borrow);
+                        Report(5, at, id, () => report.StaleBorrow(at, borrowName, borrow, current));
+                    }
+                }
+                else if (current.Has(StateFlags.Gone) && current.Site is not null)
                 {
                     var resource = resources[id];
                     var name = NameOf(at, resource);
@@ -538,20 +669,39 @@ namespace Ownership.Analyzers.Flow
         private void Returned(IOperation returned, ulong value, FlowState state)
         {
             Use(value, returned, state);
+            CheckReturnedBorrow(returned, value, state);
             if (method is not null && method.MethodKind != MethodKind.AnonymousFunction)
             {
                 var returnContract = contracts.GetMethod(method).Return;
                 foreach (var id in Bits(value))
                 {
                     var resource = resources[id];
-                    if (resource.Kind == ResourceKind.Owned && IsLeakCandidate(state.Resources[id]) && returnContract.Kind != ContractKind.Owned)
+                    if (returnContract.Kind != ContractKind.Owned && (IsAcquiredHere(resource, state) || IsDetachedOwnedField(resource, state)))
                     {
-                        Report(11, returned, id, () => report.UnannotatedOwnedReturn(returned, resource, method));
+                        // Once per return, whichever of its possible values it names.
+                        Report(11, returned, -1, () => report.UnannotatedOwnedReturn(returned, resource, method));
                     }
                 }
             }
 
             Escape(value, state);
+        }
+
+        private static bool IsAcquiredHere(Resource resource, FlowState state)
+        {
+            return resource.Kind == ResourceKind.Owned && IsLeakCandidate(state.Resources[resource.Id]);
+        }
+
+        /// <summary>The content of an [Owned] field, taken out of it (the field no longer holds it): ownership moves to the caller.</summary>
+        private bool IsDetachedOwnedField(Resource resource, FlowState state)
+        {
+            if (resource.Kind != ResourceKind.FieldContent || resource.SourceSymbol is not IFieldSymbol field ||
+                contracts.GetMember(field).Kind != ContractKind.Owned || !variableIndex.TryGetValue(field, out var fieldVariable))
+            {
+                return false;
+            }
+
+            return (state.PointsTo[fieldVariable] & (1UL << resource.Id)) == 0 && !state.Resources[resource.Id].Has(StateFlags.Gone | StateFlags.Escaped);
         }
 
         /// <summary>Null checks, <c>IsAllocated</c> and Try… results refine the state on each branch.</summary>
@@ -700,6 +850,11 @@ namespace Ownership.Analyzers.Flow
             {
                 foreach (var local in region.Locals)
                 {
+                    if (local.IsFixed)
+                    {
+                        Unpin(local, state);
+                    }
+
                     if (variableIndex.TryGetValue(local, out var index))
                     {
                         dying.Add(index);
@@ -760,7 +915,35 @@ namespace Ownership.Analyzers.Flow
         {
             if (exitState is not null)
             {
+                CheckDanglingFields(exitState);
                 Die(BodyVariables(exitState), exitState, id => exitLocations.TryGetValue(id, out var location) ? location : null, LeakKind.EveryPath);
+            }
+        }
+
+        /// <summary>OWN009: a field still holds a value this body released or transferred: the next release frees it again.</summary>
+        private void CheckDanglingFields(FlowState state)
+        {
+            if (method is null || method.MethodKind == MethodKind.AnonymousFunction || method.MethodKind == MethodKind.LocalFunction)
+            {
+                return;
+            }
+
+            for (var i = 0; i < variables.Count; i++)
+            {
+                if (variables[i] is not IFieldSymbol field)
+                {
+                    continue;
+                }
+
+                foreach (var id in Bits(state.PointsTo[i]))
+                {
+                    var resource = resources[id];
+                    var current = state.Resources[id];
+                    if (!resource.IsDisposable && resource.Kind != ResourceKind.Borrow && current.Has(StateFlags.Gone) && current.Site is { } release)
+                    {
+                        Report(9, release, id, () => report.DanglingField(release, field, method));
+                    }
+                }
             }
         }
 
@@ -815,6 +998,108 @@ namespace Ownership.Analyzers.Flow
             {
                 state.PointsTo[variable] = 0;
             }
+        }
+
+        private ulong Property(IPropertyReferenceOperation property, FlowState state)
+        {
+            var instance = Evaluate(property.Instance, state);
+            Use(instance, property.Instance, state);
+            foreach (var argument in property.Arguments)
+            {
+                Use(Evaluate(argument.Value, state), argument.Value, state);
+            }
+
+            if (property.Property.GetMethod is { } getter && contracts.GetMethod(getter).Return.Kind == ContractKind.Borrowed && !IsCopiedOut(property, getter))
+            {
+                return Borrow(property, property.Instance, instance, BorrowOrigin.View, state);
+            }
+
+            return 0;
+        }
+
+        /// <summary>A ref return read by value (<c>var x = list[i]</c>) copies the element: nothing refers to the storage afterwards.</summary>
+        private static bool IsCopiedOut(IOperation read, IMethodSymbol target)
+        {
+            if (!target.ReturnsByRef && !target.ReturnsByRefReadonly)
+            {
+                return false;
+            }
+
+            switch (read.Parent)
+            {
+                case ISimpleAssignmentOperation { IsRef: true } assignment when ReferenceEquals(assignment.Value, read):
+                case IArgumentOperation { Parameter.RefKind: not RefKind.None }:
+                case IReturnOperation:
+                    return false;
+                case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, read):
+                case ICompoundAssignmentOperation:
+                case IIncrementOrDecrementOperation:
+                case IAddressOfOperation:
+                    // Written through, or its address taken: a use of the storage, not a copy to keep.
+                    return false;
+                default:
+                    return true;
+            }
+        }
+
+        private ulong BorrowMask()
+        {
+            var mask = 0UL;
+            foreach (var resource in resources)
+            {
+                if (resource.Kind == ResourceKind.Borrow)
+                {
+                    mask |= 1UL << resource.Id;
+                }
+            }
+
+            return mask;
+        }
+
+        /// <summary>The borrows whose source includes one of <paramref name="sources"/>.</summary>
+        private ulong BorrowsOf(ulong sources)
+        {
+            var mask = 0UL;
+            foreach (var resource in resources)
+            {
+                if (resource.Kind == ResourceKind.Borrow && (resource.SourceResources & sources) != 0)
+                {
+                    mask |= 1UL << resource.Id;
+                }
+            }
+
+            return mask;
+        }
+
+        /// <summary>Memory no allocator returned; tracked only to catch its release, and only while slots remain.</summary>
+        private ulong Foreign(IOperation site, FlowState state)
+        {
+            if (!resourceBySite.TryGetValue(site, out var id))
+            {
+                if (resources.Count >= FlowState.MaxResources - 16)
+                {
+                    return 0;
+                }
+
+                id = NewResource(ResourceKind.Foreign, site, site.Syntax.GetLocation(), Describe(site), null, false);
+                resourceBySite.Add(site, id);
+            }
+
+            state.Resources[id] = new ResourceState(StateFlags.Owned | StateFlags.Unconfirmed, null);
+            return 1UL << id;
+        }
+
+        private static bool IsSpanOverArray(IConversionOperation conversion)
+        {
+            return conversion.Operand.Type is IArrayTypeSymbol &&
+                   conversion.Type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System" };
+        }
+
+        /// <summary>A store through a pointer or into unmanaged memory: whoever owns that memory decides how long it lives.</summary>
+        private static bool IsMemoryStore(IOperation target)
+        {
+            return target.Kind == OperationKind.None ||
+                   (target is IFieldReferenceOperation { Instance: { } instance } && instance.Kind == OperationKind.None);
         }
 
         private string NameOf(IOperation? operation, Resource resource)

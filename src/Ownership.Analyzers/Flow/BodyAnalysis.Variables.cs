@@ -100,13 +100,26 @@ namespace Ownership.Analyzers.Flow
                         {
                             // Someone else's value: tracked for use after release, never for leaks.
                             var kind = contract.Kind == ContractKind.Borrowed ? ResourceKind.Borrow : ResourceKind.FieldContent;
-                            Bind(state, index, NewResource(kind, null, parameter.Locations.IsEmpty ? Location.None : parameter.Locations[0], parameter.Name, null, contracts.IsDisposable(parameter.Type)), StateFlags.Owned | StateFlags.Unconfirmed);
+                            var id = NewResource(kind, null, parameter.Locations.IsEmpty ? Location.None : parameter.Locations[0], parameter.Name, null, contracts.IsDisposable(parameter.Type));
+                            if (id >= 0 && kind == ResourceKind.Borrow)
+                            {
+                                resources[id].BorrowOrigin = BorrowOrigin.Parameter;
+                                resources[id].SourceName = "the caller";
+                            }
+
+                            Bind(state, index, id, StateFlags.Owned | StateFlags.Unconfirmed);
                         }
 
                         break;
                     case IFieldSymbol field when CanHoldResource(field.Type):
                         var fieldContract = contracts.GetMember(field);
-                        Bind(state, index, NewResource(ResourceKind.FieldContent, null, field.Locations.IsEmpty ? Location.None : field.Locations[0], field.Name, fieldContract.Family, contracts.IsDisposable(field.Type)), StateFlags.Owned | StateFlags.Unconfirmed);
+                        var content = NewResource(ResourceKind.FieldContent, null, field.Locations.IsEmpty ? Location.None : field.Locations[0], field.Name, fieldContract.Family, contracts.IsDisposable(field.Type));
+                        if (content >= 0)
+                        {
+                            resources[content].SourceSymbol = field;
+                        }
+
+                        Bind(state, index, content, StateFlags.Owned | StateFlags.Unconfirmed);
                         break;
                 }
             }

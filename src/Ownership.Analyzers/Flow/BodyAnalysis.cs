@@ -28,6 +28,7 @@ namespace Ownership.Analyzers.Flow
         private readonly Dictionary<IOperation, ulong> tryAcquisitions = new Dictionary<IOperation, ulong>();
         private readonly HashSet<string> capturedNames;
         private readonly bool leaksOnExceptionPaths;
+        private readonly bool trackAllDisposables;
         private readonly HashSet<(int, int, int)> reported = new HashSet<(int, int, int)>();
         private readonly bool[] isFinallyBlock;
         private bool reporting;
@@ -36,6 +37,7 @@ namespace Ownership.Analyzers.Flow
         {
             capturedNames = settings.CapturedNames;
             leaksOnExceptionPaths = settings.LeaksOnExceptionPaths;
+            trackAllDisposables = settings.TrackAllDisposables;
             this.graph = graph;
             this.method = method;
             this.contracts = contracts;

@@ -45,6 +45,9 @@ namespace Ownership.Analyzers.Flow
         /// <summary>OWN007: a borrow escapes its lease.</summary>
         void BorrowEscapes(IOperation escape, string name, string sourceName, string how, Location? source);
 
+        /// <summary>OWN009: the body ends with <paramref name="field"/> still holding a value <paramref name="release"/> released.</summary>
+        void DanglingField(IOperation release, IFieldSymbol field, IMethodSymbol method);
+
         /// <summary>OWN011: an owned resource is returned from a method whose return is not [Owned].</summary>
         void UnannotatedOwnedReturn(IOperation returned, Resource resource, IMethodSymbol method);
     }

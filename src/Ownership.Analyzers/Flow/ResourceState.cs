@@ -73,6 +73,28 @@ namespace Ownership.Analyzers.Flow
 
         /// <summary>A pointer, <c>ref</c> or span into a source; valid until the source moves or dies.</summary>
         Borrow,
+
+        /// <summary>Memory no allocator returned (a <c>new</c> array, an address, a <c>stackalloc</c>): never to be released.</summary>
+        Foreign,
+    }
+
+    /// <summary>How a borrow came to be, for its messages and for what it may do.</summary>
+    internal enum BorrowOrigin
+    {
+        /// <summary>Not a borrow.</summary>
+        None,
+
+        /// <summary>A [Borrowed] parameter: the caller owns it.</summary>
+        Parameter,
+
+        /// <summary>The result of a [Borrowed] return, a span over an array, or a <c>ref</c> to an element.</summary>
+        View,
+
+        /// <summary>Pointer arithmetic into another value.</summary>
+        Interior,
+
+        /// <summary>A pointer pinned by a <c>fixed</c> statement.</summary>
+        Pinned,
     }
 
     /// <summary>One abstract resource: created at an acquisition site; variables point to it.</summary>
@@ -112,8 +134,14 @@ namespace Ownership.Analyzers.Flow
         /// <summary>An IDisposable: releasing it twice is allowed, since Dispose must be idempotent.</summary>
         public bool IsDisposable { get; }
 
-        /// <summary>For borrows: the variable (local, parameter, field) whose storage it points into, if any.</summary>
-        public ISymbol? SourceSymbol { get; set; }
+        /// <summary>For borrows: how it was made.</summary>
+        public BorrowOrigin BorrowOrigin { get; set; }
+
+        /// <summary>For borrows: the variable (local, parameter, field, or <c>this</c>) whose storage it points into, if any.</summary>
+        public object? SourceSymbol { get; set; }
+
+        /// <summary>For pinned pointers: the <c>fixed</c> local whose scope pins the storage.</summary>
+        public ILocalSymbol? PinnedBy { get; set; }
 
         /// <summary>For borrows: the resources whose storage it points into.</summary>
         public ulong SourceResources { get; set; }

@@ -13,7 +13,7 @@ namespace Ownership.Analyzers.Rules
 {
     /// <summary>
     /// Runs the ownership dataflow once per body (lambdas and local functions as their own bodies) and reports every
-    /// flow rule from that one result: OWN001–OWN007, OWN010 and OWN011's returns.
+    /// flow rule from that one result: OWN001–OWN007, OWN009, OWN010 and OWN011's returns.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class FlowAnalyzer : OwnershipAnalyzer
@@ -27,6 +27,7 @@ namespace Ownership.Analyzers.Rules
             Descriptors.OWN005StaleBorrow,
             Descriptors.OWN006ReleaseNotOwned,
             Descriptors.OWN007BorrowEscapes,
+            Descriptors.OWN009DanglingField,
             Descriptors.OWN010WrongDeallocator,
             Descriptors.OWN011UnannotatedOwnedReturn);
 
@@ -42,7 +43,8 @@ namespace Ownership.Analyzers.Rules
             foreach (var block in context.OperationBlocks)
             {
                 var root = RootOf(block);
-                if (root is null || ReferenceEquals(root, analyzed) || !RelevanceScan.MayHoldResources(root, contracts))
+                if (root is null || ReferenceEquals(root, analyzed) ||
+                    !RelevanceScan.MayHoldResources(root, contracts, contracts.IsOptionOn(root.Syntax.SyntaxTree, Options.TrackAllDisposables)))
                 {
                     continue;
                 }
@@ -51,7 +53,8 @@ namespace Ownership.Analyzers.Rules
                 var graph = context.GetControlFlowGraph(block);
                 var captured = CapturedNames(root.Syntax);
                 var reporter = new FlowDiagnostics(context.ReportDiagnostic, contracts);
-                var settings = new FlowSettings(captured, contracts.IsOptionOn(root.Syntax.SyntaxTree, Options.LeaksOnExceptionPaths));
+                var tree = root.Syntax.SyntaxTree;
+                var settings = new FlowSettings(captured, contracts.IsOptionOn(tree, Options.LeaksOnExceptionPaths), contracts.IsOptionOn(tree, Options.TrackAllDisposables));
                 AnalyzeGraph(graph, context.OwningSymbol as IMethodSymbol, contracts, reporter, settings, context);
             }
         }

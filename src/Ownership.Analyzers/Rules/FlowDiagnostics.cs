@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 using Ownership.Analyzers.Contracts;
 using Ownership.Analyzers.Flow;
 
@@ -107,15 +109,52 @@ namespace Ownership.Analyzers.Rules
         public void StaleBorrow(IOperation use, string name, Resource borrow, ResourceState state)
         {
             var site = state.Site!;
+            var (cause, effect) = StaleCause(site);
             report(Diagnostic.Create(
                 Descriptors.OWN005StaleBorrow,
                 use.Syntax.GetLocation(),
                 Places(borrow.Location, site.Syntax.GetLocation()),
                 name,
                 borrow.SourceName,
-                BodyAnalysis.Describe(site),
+                cause,
                 Line(site.Syntax.GetLocation()),
-                state.Has(StateFlags.Released) ? "released" : "reallocated"));
+                effect));
+        }
+
+        /// <summary>What made a borrow stale, in words: the call and what it may have done, or the end of a fixed statement.</summary>
+        private (string Cause, string Effect) StaleCause(IOperation site)
+        {
+            if (site is IInvocationOperation invocation)
+            {
+                var contract = contracts.GetMethod(invocation.TargetMethod);
+                if (contract.This.Kind == ContractKind.Releases || contract.This.Kind == ContractKind.Transfers || ReleasesAnArgument(contract))
+                {
+                    return (BodyAnalysis.Describe(site), "released");
+                }
+
+                var name = invocation.TargetMethod.Name;
+                return (BodyAnalysis.Describe(site), name == "Reset" || name == "Clear" ? "reused" : "reallocated");
+            }
+
+            if (site.Syntax.FirstAncestorOrSelf<FixedStatementSyntax>() is { } fixedStatement)
+            {
+                return ("fixed (" + fixedStatement.Declaration + ")", "moved once it was no longer pinned");
+            }
+
+            return (BodyAnalysis.Describe(site), "reallocated");
+        }
+
+        private static bool ReleasesAnArgument(MethodContract contract)
+        {
+            foreach (var parameter in contract.Parameters)
+            {
+                if (parameter.Kind == ContractKind.Releases || parameter.Kind == ContractKind.Transfers)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         public void ReleaseNotOwned(IOperation release, string name, bool isTransfer, string reason, Location? source)
@@ -138,6 +177,20 @@ namespace Ownership.Analyzers.Rules
                 name,
                 sourceName,
                 how));
+        }
+
+        public void DanglingField(IOperation release, IFieldSymbol field, IMethodSymbol method)
+        {
+            var reset = field.Type.IsReferenceType || field.Type.TypeKind == TypeKind.Pointer ? "null" : "default";
+            report(Diagnostic.Create(
+                Descriptors.OWN009DanglingField,
+                release.Syntax.GetLocation(),
+                field.Locations,
+                ImmutableDictionary<string, string?>.Empty.Add("Field", field.Name).Add("Reset", reset),
+                method.Name,
+                field.Name,
+                BodyAnalysis.Describe(release),
+                reset));
         }
 
         public void UnannotatedOwnedReturn(IOperation returned, Resource resource, IMethodSymbol method)

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Ownership.Analyzers.Contracts;
 
@@ -7,7 +8,7 @@ namespace Ownership.Analyzers.Rules
     /// <summary>The cheap check before any flow graph: does this body touch anything with an ownership contract?</summary>
     internal static class RelevanceScan
     {
-        public static bool MayHoldResources(IOperation body, ContractProvider contracts)
+        public static bool MayHoldResources(IOperation body, ContractProvider contracts, bool trackAllDisposables)
         {
             // A call that only invalidates (List<T>.Add, Dictionary<K,V>.Remove…) matters only to a borrow taken in the
             // same body: business code full of list.Add and no span, pointer or ref is not worth a flow graph. Any other
@@ -18,6 +19,11 @@ namespace Ownership.Analyzers.Rules
             {
                 switch (operation)
                 {
+                    case IFieldReferenceOperation field when contracts.GetMember(field.Field).Kind == ContractKind.Owned:
+                    case IObjectCreationOperation { Type: { } created } when trackAllDisposables && contracts.IsDisposable(created):
+                    case { Syntax: FixedStatementSyntax }:
+                        // Pointers pinned by fixed must not outlive the statement.
+                        return true;
                     case IInvocationOperation invocation:
                         switch (Relevance(contracts.GetMethod(invocation.TargetMethod)))
                         {

@@ -363,6 +363,17 @@ public class OWN001UseAfterReleaseTests
             finally { if (handle.IsAllocated) handle.Free(); }
         }
         """,
+        // Growing a buffer through a ref parameter: the free is followed by rebinding the caller's variable.
+        """
+        void Grow(ref byte* buffer, ref int capacity)
+        {
+            byte* bigger = (byte*)NativeMemory.Alloc((nuint)(capacity * 2));
+            Buffer.MemoryCopy(buffer, bigger, capacity * 2, capacity);
+            NativeMemory.Free(buffer);
+            buffer = bigger;
+            capacity *= 2;
+        }
+        """,
         // Disposing twice is allowed by the IDisposable contract; using after is not tested here.
         """
         void M()

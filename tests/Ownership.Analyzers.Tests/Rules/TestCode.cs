@@ -12,6 +12,7 @@ internal static class TestCode
         using System.Runtime.InteropServices;
         using System.Threading.Tasks;
         using Ownership;
+        using Ownership.Allocators;
 
         [Owned]
         public sealed class Handle : IDisposable

@@ -1,0 +1,263 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Ownership.Analyzers.Contracts;
+
+namespace Ownership.Analyzers.Flow
+{
+    /// <summary>Borrows: views into a source that go stale when the source is invalidated, released or unpinned.</summary>
+    internal sealed partial class BodyAnalysis
+    {
+        /// <summary>Stands for <c>this</c> as the source of a borrow.</summary>
+        private static readonly object ThisSource = new object();
+
+        /// <summary>A borrow made at <paramref name="site"/> from the value of <paramref name="source"/>; valid from here.</summary>
+        private ulong Borrow(IOperation site, IOperation? source, ulong sourceValue, BorrowOrigin origin, FlowState state)
+        {
+            if (!resourceBySite.TryGetValue(site, out var id))
+            {
+                id = NewResource(ResourceKind.Borrow, site, site.Syntax.GetLocation(), Describe(site), null, false);
+                if (id < 0)
+                {
+                    return 0;
+                }
+
+                resourceBySite.Add(site, id);
+                var borrow = resources[id];
+                borrow.BorrowOrigin = origin;
+                borrow.SourceSymbol = source is null ? null : SourceSymbolOf(source);
+                borrow.SourceName = source is null ? "its source" : SourceNameOf(source);
+            }
+
+            resources[id].SourceResources |= sourceValue & ~(1UL << id);
+            var bit = 1UL << id;
+            for (var i = 0; i < state.PointsTo.Length; i++)
+            {
+                state.PointsTo[i] &= ~bit;
+            }
+
+            state.Resources[id] = new ResourceState(StateFlags.Owned, null);
+            return bit;
+        }
+
+        /// <summary>What a borrow's source is: a local, parameter or field symbol, or <c>this</c>.</summary>
+        private object? SourceSymbolOf(IOperation? source)
+        {
+            while (source is IConversionOperation conversion)
+            {
+                source = conversion.Operand;
+            }
+
+            switch (source)
+            {
+                case null:
+                case IInstanceReferenceOperation:
+                    return ThisSource;
+                case ILocalReferenceOperation local:
+                    return local.Local;
+                case IParameterReferenceOperation parameter:
+                    return parameter.Parameter;
+                case IFieldReferenceOperation field:
+                    return field.Field;
+                case IFlowCaptureReferenceOperation capture when captureTargets.TryGetValue(capture.Id, out var variable):
+                    return variables[variable];
+                default:
+                    return null;
+            }
+        }
+
+        private string SourceNameOf(IOperation source)
+        {
+            while (source is IConversionOperation conversion)
+            {
+                source = conversion.Operand;
+            }
+
+            return SourceSymbolOf(source) switch
+            {
+                ISymbol symbol => symbol.Name,
+                _ when source is IInstanceReferenceOperation => "this",
+                _ => Describe(source),
+            };
+        }
+
+        /// <summary>
+        /// <paramref name="site"/> may move or discard the storage of <paramref name="source"/>: every borrow from it (or from
+        /// a resource it holds) is stale from here, and so is every borrow of those borrows.
+        /// </summary>
+        private void Invalidate(IOperation? source, ulong sourceValue, IOperation site, FlowState state)
+        {
+            var symbol = SourceSymbolOf(source);
+            var stale = 0UL;
+            foreach (var borrow in resources)
+            {
+                if (borrow.Kind == ResourceKind.Borrow && borrow.BorrowOrigin != BorrowOrigin.Parameter &&
+                    ((symbol is not null && Equals(borrow.SourceSymbol, symbol)) || (borrow.SourceResources & sourceValue) != 0))
+                {
+                    stale |= 1UL << borrow.Id;
+                }
+            }
+
+            MarkStale(stale, site, state);
+        }
+
+        /// <summary>Marks borrows stale, then the borrows of those borrows, until nothing changes.</summary>
+        private void MarkStale(ulong stale, IOperation site, FlowState state)
+        {
+            var pending = stale;
+            var done = 0UL;
+            while (pending != 0)
+            {
+                foreach (var id in Bits(pending))
+                {
+                    var current = state.Resources[id];
+                    if (current.Flags != StateFlags.None)
+                    {
+                        state.Resources[id] = new ResourceState((current.Flags & ~StateFlags.Owned) | StateFlags.Stale, site);
+                    }
+                }
+
+                done |= pending;
+                var next = 0UL;
+                foreach (var borrow in resources)
+                {
+                    if (borrow.Kind == ResourceKind.Borrow && (borrow.SourceResources & done) != 0 && (done & (1UL << borrow.Id)) == 0)
+                    {
+                        next |= 1UL << borrow.Id;
+                    }
+                }
+
+                pending = next;
+            }
+        }
+
+        /// <summary>Leaving the scope of a <c>fixed</c> local unpins what its pointers point into.</summary>
+        private void Unpin(ILocalSymbol local, FlowState state)
+        {
+            foreach (var borrow in resources)
+            {
+                if (borrow.BorrowOrigin == BorrowOrigin.Pinned && SymbolEqualityComparer.Default.Equals(borrow.PinnedBy, local) && borrow.AcquisitionSite is not null)
+                {
+                    MarkStale(1UL << borrow.Id, borrow.AcquisitionSite, state);
+                }
+            }
+        }
+
+        /// <summary>OWN006: why a borrowed or foreign value is not the caller's to release, or null when it is.</summary>
+        private string? NotOwnedReason(Resource resource, string? family)
+        {
+            switch (resource.Kind)
+            {
+                case ResourceKind.Borrow:
+                    return resource.BorrowOrigin switch
+                    {
+                        BorrowOrigin.Parameter => "it is a [Borrowed] parameter, and the caller still owns it",
+                        BorrowOrigin.Interior => $"it points into the middle of '{resource.SourceName}'; release '{resource.SourceName}' itself",
+                        BorrowOrigin.Pinned => $"it is pinned from '{resource.SourceName}' by a fixed statement",
+                        _ => $"it is borrowed from '{resource.SourceName}'",
+                    };
+                case ResourceKind.Foreign:
+                    if (resource.AcquisitionSite is IArrayCreationOperation)
+                    {
+                        return family is null ? null : $"it was created by '{resource.Origin}', not rented";
+                    }
+
+                    return $"it points to memory that no allocator returned ('{resource.Origin}')";
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>OWN007: a [Borrowed] parameter, a pinned pointer or a view stored where it outlives its lease.</summary>
+        private void CheckStore(IOperation store, IOperation target, ulong value, FlowState state)
+        {
+            foreach (var id in Bits(value))
+            {
+                var borrow = resources[id];
+                if (borrow.Kind != ResourceKind.Borrow || borrow.BorrowOrigin == BorrowOrigin.Interior || !state.Resources[id].Has(StateFlags.Owned))
+                {
+                    continue;
+                }
+
+                if (borrow.BorrowOrigin == BorrowOrigin.View && IsSameObjectField(target, borrow))
+                {
+                    // A view into this object's own storage kept in this object's field lives as long as its source.
+                    continue;
+                }
+
+                var how = target switch
+                {
+                    IFieldReferenceOperation field => $"be stored in field '{field.Field.Name}'",
+                    IArrayElementReferenceOperation => "be stored in an array",
+                    IPropertyReferenceOperation property => $"be stored in '{property.Property.Name}'",
+                    _ => "be stored where it outlives the borrow",
+                };
+                Report(7, store, id, () => report.BorrowEscapes(store, borrow.Name, borrow.SourceName, how, borrow.Location));
+            }
+        }
+
+        private bool IsSameObjectField(IOperation target, Resource borrow)
+        {
+            return target is IFieldReferenceOperation { Instance: IInstanceReferenceOperation } &&
+                   (borrow.SourceSymbol == ThisSource || (borrow.SourceSymbol is IFieldSymbol { IsStatic: false } sourceField &&
+                    method is not null && SymbolEqualityComparer.Default.Equals(sourceField.ContainingType, method.ContainingType)));
+        }
+
+        /// <summary>OWN007 for arguments: a [Borrowed] parameter or pinned pointer added to a collection or given to a keeping callee.</summary>
+        private void CheckPassedToKeeper(IArgumentOperation argument, ulong value, FlowState state)
+        {
+            foreach (var id in Bits(value))
+            {
+                var borrow = resources[id];
+                if (borrow.Kind == ResourceKind.Borrow && (borrow.BorrowOrigin == BorrowOrigin.Parameter || borrow.BorrowOrigin == BorrowOrigin.Pinned) &&
+                    state.Resources[id].Has(StateFlags.Owned) && IsCollectionAdd(argument))
+                {
+                    Report(7, argument, id, () => report.BorrowEscapes(argument, borrow.Name, borrow.SourceName, "be added to a collection that outlives the borrow", borrow.Location));
+                }
+            }
+        }
+
+        private static bool IsCollectionAdd(IArgumentOperation argument)
+        {
+            return argument.Parent is IInvocationOperation { Instance: not null } invocation &&
+                   (invocation.TargetMethod.Name == "Add" || invocation.TargetMethod.Name == "Push" || invocation.TargetMethod.Name == "Enqueue" || invocation.TargetMethod.Name == "Insert");
+        }
+
+        /// <summary>OWN007 for returns: a borrow returned as owned, or from a method that does not say it returns a borrow.</summary>
+        private void CheckReturnedBorrow(IOperation returned, ulong value, FlowState state)
+        {
+            if (method is null || method.MethodKind == MethodKind.AnonymousFunction)
+            {
+                return;
+            }
+
+            // A ref return is a borrow by its nature, and the compiler's escape rules already govern it.
+            var returnContract = contracts.GetMethod(method).Return.Kind;
+            if (returnContract == ContractKind.Borrowed || method.ReturnsByRef || method.ReturnsByRefReadonly)
+            {
+                return;
+            }
+
+            foreach (var id in Bits(value))
+            {
+                var borrow = resources[id];
+                if (borrow.Kind != ResourceKind.Borrow || borrow.BorrowOrigin == BorrowOrigin.Interior || !state.Resources[id].Has(StateFlags.Owned))
+                {
+                    continue;
+                }
+
+                // An unannotated helper returning a view of what it was given is common and harmless: only say so for owned returns,
+                // [Borrowed] parameters and pinned pointers.
+                if (borrow.BorrowOrigin == BorrowOrigin.View && returnContract != ContractKind.Owned)
+                {
+                    continue;
+                }
+
+                var how = returnContract == ContractKind.Owned
+                    ? "be returned as [Owned]"
+                    : "be returned from a method whose return is not [return: Borrowed]";
+                Report(7, returned, id, () => report.BorrowEscapes(returned, borrow.Name, borrow.SourceName, how, borrow.Location));
+            }
+        }
+    }
+}

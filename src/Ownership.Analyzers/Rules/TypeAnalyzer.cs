@@ -1,0 +1,283 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Ownership.Analyzers.Contracts;
+
+namespace Ownership.Analyzers.Rules
+{
+    /// <summary>
+    /// OWN008: a type that owns fields must release each of them in its release method (Dispose, DisposeAsync or a
+    /// [Releases] method), directly or through helpers of the same type; a type with owned fields and no release method
+    /// is flagged at the type.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class TypeAnalyzer : OwnershipAnalyzer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.OWN008FieldNotReleased);
+
+        /// <inheritdoc />
+        protected override void Register(CompilationStartAnalysisContext context, ContractProvider contracts)
+        {
+            context.RegisterSymbolStartAction(
+                start =>
+                {
+                    var type = (INamedTypeSymbol)start.Symbol;
+                    if (type.TypeKind != TypeKind.Class && type.TypeKind != TypeKind.Struct)
+                    {
+                        return;
+                    }
+
+                    var facts = new TypeFacts(type, contracts);
+                    start.RegisterOperationAction(operation => facts.Observe(operation.Operation, operation.ContainingSymbol), OperationKind.SimpleAssignment, OperationKind.FieldInitializer, OperationKind.Invocation, OperationKind.Loop);
+                    start.RegisterSymbolEndAction(end => facts.Report(end.ReportDiagnostic));
+                },
+                SymbolKind.NamedType);
+        }
+
+        /// <summary>What one type's members do with its fields, gathered while its bodies are analysed.</summary>
+        private sealed class TypeFacts
+        {
+            private readonly INamedTypeSymbol type;
+            private readonly ContractProvider contracts;
+            private readonly ConcurrentDictionary<IFieldSymbol, Location> ownedFields = new ConcurrentDictionary<IFieldSymbol, Location>(SymbolEqualityComparer.Default);
+            private readonly ConcurrentDictionary<(ISymbol Method, IFieldSymbol Field), bool> released = new ConcurrentDictionary<(ISymbol, IFieldSymbol), bool>();
+            private readonly ConcurrentDictionary<(ISymbol Caller, ISymbol Callee), bool> calls = new ConcurrentDictionary<(ISymbol, ISymbol), bool>();
+
+            public TypeFacts(INamedTypeSymbol type, ContractProvider contracts)
+            {
+                this.type = type;
+                this.contracts = contracts;
+                foreach (var member in type.GetMembers())
+                {
+                    if (member is IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } field && contracts.GetMember(field).Kind == ContractKind.Owned)
+                    {
+                        ownedFields.TryAdd(field, field.Locations.FirstOrDefault() ?? Location.None);
+                    }
+                }
+            }
+
+            public void Observe(IOperation operation, ISymbol? containingSymbol)
+            {
+                if (containingSymbol is null)
+                {
+                    return;
+                }
+
+                switch (operation)
+                {
+                    case ISimpleAssignmentOperation assignment when OwnField(assignment.Target) is { } target && IsAcquisition(assignment.Value, operation.Syntax.SyntaxTree):
+                        ownedFields.TryAdd(target, target.Locations.FirstOrDefault() ?? Location.None);
+                        break;
+                    case IFieldInitializerOperation initializer when IsAcquisition(initializer.Value, operation.Syntax.SyntaxTree):
+                        foreach (var field in initializer.InitializedFields)
+                        {
+                            if (!field.IsStatic && SymbolEqualityComparer.Default.Equals(field.ContainingType, type))
+                            {
+                                ownedFields.TryAdd(field, field.Locations.FirstOrDefault() ?? Location.None);
+                            }
+                        }
+
+                        break;
+                    case IInvocationOperation invocation:
+                        ObserveCall(invocation, containingSymbol);
+                        break;
+                    case IForEachLoopOperation loop when OwnField(loop.Collection) is { } collection && ReleasesSomething(loop.Body):
+                        // Releasing each element releases the collection's contents.
+                        released.TryAdd((containingSymbol, collection), true);
+                        break;
+                }
+            }
+
+            private void ObserveCall(IInvocationOperation invocation, ISymbol caller)
+            {
+                var target = invocation.TargetMethod;
+                var contract = contracts.GetMethod(target);
+                if (invocation.Instance is null || invocation.Instance is IInstanceReferenceOperation)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(target.ContainingType.OriginalDefinition, type.OriginalDefinition))
+                    {
+                        calls.TryAdd((caller, target.OriginalDefinition), true);
+                    }
+                }
+                else if (OwnFieldOrElement(invocation.Instance) is { } receiver && (contract.This.Kind == ContractKind.Releases || contract.This.Kind == ContractKind.Transfers))
+                {
+                    released.TryAdd((caller, receiver), true);
+                }
+
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (OwnFieldOrElement(argument.Value) is not { } field || argument.Parameter is null)
+                    {
+                        continue;
+                    }
+
+                    var kind = contract.Parameter(argument.Parameter.Ordinal).Kind;
+                    var sameType = SymbolEqualityComparer.Default.Equals(target.ContainingType.OriginalDefinition, type.OriginalDefinition);
+                    if (kind == ContractKind.Releases || kind == ContractKind.Transfers || (sameType && kind == ContractKind.None))
+                    {
+                        // Released, transferred out, or handed to a helper of this type that deals with it.
+                        released.TryAdd((caller, field), true);
+                    }
+                }
+            }
+
+            public void Report(System.Action<Diagnostic> report)
+            {
+                if (ownedFields.IsEmpty)
+                {
+                    return;
+                }
+
+                var releaseMethods = type.GetMembers().OfType<IMethodSymbol>().Where(IsReleaseMethod).ToList();
+                var fields = ownedFields.Keys.OrderBy(field => field.Name, System.StringComparer.Ordinal).ToList();
+                if (releaseMethods.Count == 0)
+                {
+                    foreach (var field in fields)
+                    {
+                        report(Diagnostic.Create(
+                            Descriptors.OWN008FieldNotReleased,
+                            type.Locations.FirstOrDefault() ?? Location.None,
+                            new[] { ownedFields[field] },
+                            ImmutableDictionary<string, string?>.Empty.Add("Field", field.Name),
+                            type.Name,
+                            field.Name,
+                            "because it has no release method (Dispose or a [Releases] method)"));
+                    }
+
+                    return;
+                }
+
+                var releasedByAny = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+                foreach (var releaseMethod in releaseMethods)
+                {
+                    foreach (var reached in Reachable(releaseMethod))
+                    {
+                        foreach (var field in fields)
+                        {
+                            if (released.ContainsKey((reached, field)))
+                            {
+                                releasedByAny.Add(field);
+                            }
+                        }
+                    }
+                }
+
+                var first = releaseMethods[0];
+                foreach (var field in fields)
+                {
+                    if (!releasedByAny.Contains(field))
+                    {
+                        report(Diagnostic.Create(
+                            Descriptors.OWN008FieldNotReleased,
+                            first.Locations.FirstOrDefault() ?? Location.None,
+                            new[] { ownedFields[field] },
+                            ImmutableDictionary<string, string?>.Empty.Add("Field", field.Name).Add("ReleaseMethod", first.Name),
+                            type.Name,
+                            field.Name,
+                            $"in '{first.Name}'"));
+                    }
+                }
+            }
+
+            /// <summary>The release method and every method of this type it calls on <c>this</c>, transitively.</summary>
+            private IEnumerable<ISymbol> Reachable(IMethodSymbol start)
+            {
+                var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { start };
+                var pending = new Stack<ISymbol>();
+                pending.Push(start);
+                while (pending.Count > 0)
+                {
+                    var current = pending.Pop();
+                    foreach (var call in calls.Keys)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(call.Caller, current) && seen.Add(call.Callee))
+                        {
+                            pending.Push(call.Callee);
+                        }
+                    }
+                }
+
+                return seen;
+            }
+
+            private bool IsReleaseMethod(IMethodSymbol method)
+            {
+                if (method.IsStatic || method.MethodKind != MethodKind.Ordinary)
+                {
+                    return false;
+                }
+
+                var thisKind = contracts.GetMethod(method).This.Kind;
+                return thisKind == ContractKind.Releases || (method.Name is "Dispose" or "DisposeAsync" && method.Parameters.Length <= 1);
+            }
+
+            private bool IsAcquisition(IOperation? value, SyntaxTree tree)
+            {
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                return value switch
+                {
+                    IInvocationOperation invocation => contracts.GetMethod(invocation.TargetMethod).Return.Kind == ContractKind.Owned,
+                    IObjectCreationOperation { Constructor: { } constructor } creation => contracts.GetMethod(constructor).Return.Kind == ContractKind.Owned ||
+                        (contracts.IsDisposableToTrack(creation.Type) && contracts.IsOptionOn(tree, Options.TrackAllDisposables)),
+                    _ => false,
+                };
+            }
+
+            private bool ReleasesSomething(IOperation body)
+            {
+                foreach (var operation in body.DescendantsAndSelf())
+                {
+                    if (operation is IInvocationOperation invocation)
+                    {
+                        var contract = contracts.GetMethod(invocation.TargetMethod);
+                        if (contract.This.Kind == ContractKind.Releases || contract.Parameters.Any(parameter => parameter.Kind == ContractKind.Releases || parameter.Kind == ContractKind.Transfers))
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
+            }
+
+            /// <summary>The field of this type that <paramref name="operation"/> reads on <c>this</c>, or null.</summary>
+            private IFieldSymbol? OwnField(IOperation? operation)
+            {
+                while (operation is IConversionOperation conversion)
+                {
+                    operation = conversion.Operand;
+                }
+
+                return operation is IFieldReferenceOperation { Field: { IsStatic: false } field, Instance: IInstanceReferenceOperation } &&
+                       SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, type.OriginalDefinition)
+                    ? field.OriginalDefinition
+                    : null;
+            }
+
+            /// <summary>A field of this type, or an element of one (<c>blocks[i]</c>): releasing elements in a loop counts.</summary>
+            private IFieldSymbol? OwnFieldOrElement(IOperation? operation)
+            {
+                while (operation is IConversionOperation conversion)
+                {
+                    operation = conversion.Operand;
+                }
+
+                return operation switch
+                {
+                    IArrayElementReferenceOperation element => OwnField(element.ArrayReference),
+                    IPropertyReferenceOperation { Property.IsIndexer: true } indexer => OwnField(indexer.Instance),
+                    _ => OwnField(operation),
+                };
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+using Ownership.Analyzers.Contracts;
+using Ownership.Analyzers.Rules;
+
+namespace Ownership.CodeFixes
+{
+    /// <summary>What the fixes share: the diagnostic properties, the contracts, and building a release statement.</summary>
+    internal static class FixSupport
+    {
+        /// <summary>The contracts the analyzer saw: attributes, the catalog and the project's *.ownership.txt files.</summary>
+        public static async Task<ContractProvider?> ContractsAsync(Document document, CancellationToken cancellationToken)
+        {
+            var compilation = await document.Project.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
+            return compilation is null ? null : ContractProvider.Create(compilation, document.Project.AnalyzerOptions, cancellationToken);
+        }
+
+        /// <summary>The diagnostic's release call format (<c>{0}</c> for the value), when the analyzer knew one.</summary>
+        public static string? ReleaseCall(Diagnostic diagnostic) =>
+            diagnostic.Properties.TryGetValue(FlowDiagnostics.ReleaseCallProperty, out var call) && !string.IsNullOrEmpty(call) ? call : null;
+
+        /// <summary>The variable that holds the value, when the analyzer named one.</summary>
+        public static string? Variable(Diagnostic diagnostic) =>
+            diagnostic.Properties.TryGetValue(FlowDiagnostics.VariableProperty, out var variable) && !string.IsNullOrEmpty(variable) ? variable : null;
+
+        /// <summary>True when the analyzer said the value is an IDisposable.</summary>
+        public static bool IsDisposable(Diagnostic diagnostic) =>
+            diagnostic.Properties.TryGetValue(FlowDiagnostics.IsDisposableProperty, out var value) && value == "true";
+
+        /// <summary>
+        /// <c>release(value);</c>, annotated to be simplified and formatted; null unless it binds to a method where
+        /// it is placed (<paramref name="position"/>), so a fix never writes a call that does not compile.
+        /// </summary>
+        public static ExpressionStatementSyntax? ReleaseStatement(string format, string value, SemanticModel model, int position)
+        {
+            if (SyntaxFactory.ParseExpression(format.Replace("{0}", value)) is not InvocationExpressionSyntax invocation ||
+                invocation.ContainsDiagnostics ||
+                Bind(invocation, model, position) is not { } method)
+            {
+                return null;
+            }
+
+            // The catalog names types in full: drop the longest namespace prefix after which the call still binds the same.
+            var shortest = invocation;
+            var candidates = invocation.Expression.DescendantNodesAndSelf()
+                .OfType<MemberAccessExpressionSyntax>()
+                .Where(m => IsNamespace(m.Expression, model, position))
+                .OrderByDescending(m => m.Span.Length);
+            foreach (var qualified in candidates)
+            {
+                var shorter = invocation.ReplaceNode(qualified, qualified.Name.WithTriviaFrom(qualified));
+                if (SymbolEqualityComparer.Default.Equals(Bind(shorter, model, position), method))
+                {
+                    shortest = shorter;
+                    break;
+                }
+            }
+
+            return SyntaxFactory.ExpressionStatement(shortest.WithAdditionalAnnotations(Simplifier.Annotation))
+                .WithAdditionalAnnotations(Formatter.Annotation);
+        }
+
+        private static bool IsNamespace(ExpressionSyntax qualifier, SemanticModel model, int position) =>
+            model.GetSpeculativeSymbolInfo(position, SyntaxFactory.ParseName(qualifier.ToString()), SpeculativeBindingOption.BindAsTypeOrNamespace).Symbol is INamespaceSymbol;
+
+        private static IMethodSymbol? Bind(InvocationExpressionSyntax invocation, SemanticModel model, int position) =>
+            model.GetSpeculativeSymbolInfo(position, invocation, SpeculativeBindingOption.BindAsExpression).Symbol as IMethodSymbol;
+
+        /// <summary>The expression a diagnostic's span covers, outside any parentheses and casts around it.</summary>
+        public static ExpressionSyntax? Outermost(SyntaxNode? node)
+        {
+            if (node is ArgumentSyntax argument)
+            {
+                node = argument.Expression;
+            }
+
+            if (node is not ExpressionSyntax expression)
+            {
+                return null;
+            }
+
+            while (expression.Parent is ParenthesizedExpressionSyntax || expression.Parent is CastExpressionSyntax)
+            {
+                expression = (ExpressionSyntax)expression.Parent;
+            }
+
+            return expression;
+        }
+
+        /// <summary>True for a name, <c>this.name</c> or a member chain of names: reading it twice has no effect.</summary>
+        public static bool IsPlainReference(ExpressionSyntax expression)
+        {
+            switch (expression)
+            {
+                case IdentifierNameSyntax:
+                case ThisExpressionSyntax:
+                    return true;
+                case MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } member:
+                    return IsPlainReference(member.Expression);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
+        /// The document with annotated nodes simplified and formatted: done by the fix itself, not left to the code
+        /// action's cleanup, which not every host runs the same way.
+        /// </summary>
+        public static async Task<Document> CleanUpAsync(Document document, CancellationToken cancellationToken)
+        {
+            document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary><paramref name="statement"/> laid out as a new line before <paramref name="next"/>, at its indentation.</summary>
+        public static StatementSyntax OnLineBefore(StatementSyntax statement, StatementSyntax next)
+        {
+            var leading = next.GetLeadingTrivia();
+            var indentation = leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia)
+                ? SyntaxFactory.TriviaList(leading[leading.Count - 1])
+                : SyntaxFactory.TriviaList();
+            var newLine = SyntaxFactory.LineFeed;
+            foreach (var trivia in next.GetFirstToken().GetPreviousToken().TrailingTrivia)
+            {
+                if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+                {
+                    newLine = trivia;
+                }
+            }
+
+            return statement.WithLeadingTrivia(indentation).WithTrailingTrivia(newLine);
+        }
+
+        /// <summary>The statements of <paramref name="block"/> from index <paramref name="start"/> on.</summary>
+        public static ImmutableArray<StatementSyntax> From(BlockSyntax block, int start)
+        {
+            var builder = ImmutableArray.CreateBuilder<StatementSyntax>();
+            for (var i = start; i < block.Statements.Count; i++)
+            {
+                builder.Add(block.Statements[i]);
+            }
+
+            return builder.ToImmutable();
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Ownership.Analyzers.Contracts;
+
+namespace Ownership.CodeFixes
+{
+    /// <summary>
+    /// OWN003: releases a leaked local on every path out of its block: <c>using var</c> for a disposable, else the rest
+    /// of the block in <c>try { … } finally { release(x); }</c>. A release already at the top level of the rest moves
+    /// into the <c>finally</c>. Nothing is offered when the rest transfers, returns, reassigns, aliases or captures the
+    /// variable, or releases it inside a branch.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(OWN003AddReleaseCodeFix))]
+    [Shared]
+    public sealed class OWN003AddReleaseCodeFix : CodeFixProvider
+    {
+        /// <summary>The equivalence key of "use a using declaration".</summary>
+        public const string UsingVarKey = "OWN003.UsingVar";
+
+        /// <summary>The equivalence key of "release in a finally block".</summary>
+        public const string TryFinallyKey = "OWN003.TryFinally";
+
+        /// <inheritdoc />
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("OWN003");
+
+        /// <inheritdoc />
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        /// <inheritdoc />
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var diagnostic = context.Diagnostics[0];
+            var variableName = FixSupport.Variable(diagnostic);
+            if (variableName is null)
+            {
+                return;
+            }
+
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null || model is null || !(FixSupport.Outermost(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)) is { } acquisition))
+            {
+                return;
+            }
+
+            if (acquisition.Parent is not EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } ||
+                declarator.Identifier.ValueText != variableName ||
+                declarator.Parent is not VariableDeclarationSyntax { Variables.Count: 1 } declaration ||
+                declaration.Parent is not LocalDeclarationStatementSyntax statement ||
+                statement.UsingKeyword != default || statement.IsConst ||
+                statement.Parent is not BlockSyntax block ||
+                model.GetDeclaredSymbol(declarator, context.CancellationToken) is not ILocalSymbol local)
+            {
+                return;
+            }
+
+            var contracts = await FixSupport.ContractsAsync(context.Document, context.CancellationToken).ConfigureAwait(false);
+            if (contracts is null)
+            {
+                return;
+            }
+
+            var rest = FixSupport.From(block, block.Statements.IndexOf(statement) + 1);
+            if (rest.Any(s => s is LocalFunctionStatementSyntax || s is LabeledStatementSyntax))
+            {
+                return;
+            }
+
+            var uses = VariableUses.Of(rest, local, model, contracts, context.CancellationToken);
+            if (!uses.IsSafe)
+            {
+                return;
+            }
+
+            // Releases already in the rest must be whole statements of it: they move into the finally (or go, for using).
+            var removable = new List<StatementSyntax>();
+            foreach (var existing in uses.Releases)
+            {
+                if (existing.Parent is not ExpressionStatementSyntax releaseStatement || !rest.Contains(releaseStatement))
+                {
+                    return;
+                }
+
+                removable.Add(releaseStatement);
+            }
+
+            if (FixSupport.IsDisposable(diagnostic) && CanUseUsingDeclaration(local, model, statement))
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        $"Dispose '{variableName}' with a using declaration",
+                        ct => UseUsingDeclarationAsync(context.Document, root, block, statement, removable),
+                        UsingVarKey),
+                    diagnostic);
+            }
+
+            var call = FixSupport.ReleaseCall(diagnostic);
+            var release = call is null ? null : FixSupport.ReleaseStatement(call, variableName, model, statement.Span.End);
+            if (release is not null)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        $"Release '{variableName}' in a finally block",
+                        ct => ReleaseInFinallyAsync(context.Document, root, block, statement, rest, removable, release, ct),
+                        TryFinallyKey),
+                    diagnostic);
+            }
+        }
+
+        private static bool CanUseUsingDeclaration(ILocalSymbol local, SemanticModel model, LocalDeclarationStatementSyntax statement)
+        {
+            if (((CSharpParseOptions)statement.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp8)
+            {
+                return false;
+            }
+
+            var disposable = model.Compilation.GetSpecialType(SpecialType.System_IDisposable);
+            return local.Type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default) ||
+                   SymbolEqualityComparer.Default.Equals(local.Type, disposable);
+        }
+
+        private static Task<Document> UseUsingDeclarationAsync(Document document, SyntaxNode root, BlockSyntax block, LocalDeclarationStatementSyntax statement, List<StatementSyntax> removable)
+        {
+            var usingStatement = statement
+                .WithoutLeadingTrivia()
+                .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
+                .WithLeadingTrivia(statement.GetLeadingTrivia());
+            var statements = new List<StatementSyntax>();
+            foreach (var s in block.Statements)
+            {
+                if (s == statement)
+                {
+                    statements.Add(usingStatement);
+                }
+                else if (!removable.Contains(s))
+                {
+                    statements.Add(s);
+                }
+            }
+
+            var newBlock = block.WithStatements(SyntaxFactory.List(statements));
+            return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(block, newBlock)));
+        }
+
+        private static Task<Document> ReleaseInFinallyAsync(
+            Document document,
+            SyntaxNode root,
+            BlockSyntax block,
+            LocalDeclarationStatementSyntax statement,
+            ImmutableArray<StatementSyntax> rest,
+            List<StatementSyntax> removable,
+            ExpressionStatementSyntax release,
+            CancellationToken cancellationToken)
+        {
+            var statements = new List<StatementSyntax>();
+            foreach (var s in block.Statements)
+            {
+                if (rest.Contains(s))
+                {
+                    break;
+                }
+
+                statements.Add(s);
+            }
+
+            var kept = rest.Where(s => !removable.Contains(s)).ToList();
+            if (kept.Count == 0)
+            {
+                statements.Add(release);
+            }
+            else
+            {
+                var tryStatement = SyntaxFactory.TryStatement(
+                        SyntaxFactory.Block(kept),
+                        default,
+                        SyntaxFactory.FinallyClause(SyntaxFactory.Block(release)))
+                    .WithAdditionalAnnotations(Formatter.Annotation);
+                statements.Add(tryStatement);
+            }
+
+            var newBlock = block.WithStatements(SyntaxFactory.List(statements));
+            return FixSupport.CleanUpAsync(document.WithSyntaxRoot(root.ReplaceNode(block, newBlock)), cancellationToken);
+        }
+    }
+}

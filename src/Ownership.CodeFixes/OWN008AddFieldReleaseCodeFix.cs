@@ -1,0 +1,212 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+using Ownership.Analyzers.Contracts;
+
+namespace Ownership.CodeFixes
+{
+    /// <summary>
+    /// OWN008: releases the field at the end of the type's release method (and resets it, unless it is disposable);
+    /// when the type has no release method, implements <c>IDisposable</c> with a <c>Dispose</c> that does it. Offered
+    /// when the contracts name a deallocator for the field's family (or it is disposable) and the release method has a
+    /// block body. Fix All adds every missing release of a method in one edit, so it uses a document-wide fix-all
+    /// provider rather than the batch fixer, whose merge would drop all but one of several insertions at one place.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(OWN008AddFieldReleaseCodeFix))]
+    [Shared]
+    public sealed class OWN008AddFieldReleaseCodeFix : CodeFixProvider
+    {
+        /// <summary>The equivalence key of "release the field in the release method".</summary>
+        public const string Key = "OWN008.ReleaseField";
+
+        private const string FieldProperty = "Field";
+        private const string ReleaseMethodProperty = "ReleaseMethod";
+
+        /// <inheritdoc />
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("OWN008");
+
+        /// <inheritdoc />
+        public override FixAllProvider GetFixAllProvider() =>
+            FixAllProvider.Create((context, document, diagnostics) => FixAsync(document, diagnostics, context.CancellationToken));
+
+        /// <inheritdoc />
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var diagnostic = context.Diagnostics[0];
+            var fixes = await PlanAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
+            if (fixes.Count == 0)
+            {
+                return;
+            }
+
+            var field = diagnostic.Properties[FieldProperty];
+            var title = diagnostic.Properties.ContainsKey(ReleaseMethodProperty)
+                ? $"Release '{field}' in '{diagnostic.Properties[ReleaseMethodProperty]}'"
+                : $"Implement IDisposable and release '{field}' in Dispose";
+            context.RegisterCodeFix(CodeAction.Create(title, ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct)!, Key), diagnostic);
+        }
+
+        private static async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var plans = await PlanAsync(document, diagnostics, cancellationToken).ConfigureAwait(false);
+            if (plans.Count == 0)
+            {
+                return document;
+            }
+
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var changed = root!.ReplaceNodes(plans.Keys, (original, current) => Apply(current, plans[original]));
+            document = document.WithSyntaxRoot(changed);
+            document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await FixSupport.CleanUpAsync(document, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>For each release method (or type without one) the statements to add, in field order.</summary>
+        private static async Task<Dictionary<SyntaxNode, List<StatementSyntax>>> PlanAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var plans = new Dictionary<SyntaxNode, List<StatementSyntax>>();
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            var contracts = await FixSupport.ContractsAsync(document, cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null || contracts is null)
+            {
+                return plans;
+            }
+
+            foreach (var diagnostic in diagnostics.OrderBy(d => d.Properties.TryGetValue(FieldProperty, out var f) ? f : null, System.StringComparer.Ordinal))
+            {
+                if (!diagnostic.Properties.TryGetValue(FieldProperty, out var fieldName) || fieldName is null)
+                {
+                    continue;
+                }
+
+                var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+                var type = node.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().FirstOrDefault();
+                if (type is null || model.GetDeclaredSymbol(type, cancellationToken) is not INamedTypeSymbol typeSymbol ||
+                    typeSymbol.GetMembers(fieldName).OfType<IFieldSymbol>().FirstOrDefault() is not { IsReadOnly: false } field)
+                {
+                    continue;
+                }
+
+                SyntaxNode target;
+                int position;
+                if (diagnostic.Properties.ContainsKey(ReleaseMethodProperty))
+                {
+                    if (node.AncestorsAndSelf().OfType<MethodDeclarationSyntax>().FirstOrDefault() is not { Body: { } body } method)
+                    {
+                        continue;
+                    }
+
+                    target = method;
+                    position = body.OpenBraceToken.Span.End;
+                }
+                else
+                {
+                    if (typeSymbol.GetMembers("Dispose").Any() || type is InterfaceDeclarationSyntax)
+                    {
+                        continue;
+                    }
+
+                    target = type;
+                    var body = type.Members.OfType<BaseMethodDeclarationSyntax>().Select(m => m.Body).FirstOrDefault(b => b is not null);
+                    position = body?.OpenBraceToken.Span.End ?? type.OpenBraceToken.Span.End;
+                }
+
+                var statements = Release(field, contracts, model, position);
+                if (statements is null)
+                {
+                    continue;
+                }
+
+                if (!plans.TryGetValue(target, out var list))
+                {
+                    plans[target] = list = new List<StatementSyntax>();
+                }
+
+                list.AddRange(statements);
+            }
+
+            return plans;
+        }
+
+        /// <summary><c>Release(field); field = null;</c>, or <c>field.Dispose();</c> for a disposable; null when no deallocator is known.</summary>
+        private static StatementSyntax[]? Release(IFieldSymbol field, ContractProvider contracts, SemanticModel model, int position)
+        {
+            var isDisposable = contracts.IsDisposable(field.Type);
+            var call = contracts.ReleaseCallFor(null, contracts.GetMember(field).Family, isDisposable);
+            if (call is null)
+            {
+                return null;
+            }
+
+            if (isDisposable && field.Type.IsReferenceType && field.NullableAnnotation == NullableAnnotation.Annotated)
+            {
+                call = call.Replace("{0}.Dispose()", "{0}?.Dispose()");
+            }
+
+            var release = FixSupport.ReleaseStatement(call, field.Name, model, position);
+            if (release is null)
+            {
+                return null;
+            }
+
+            if (isDisposable)
+            {
+                return new StatementSyntax[] { release };
+            }
+
+            var reset = field.Type.IsReferenceType || field.Type.TypeKind == TypeKind.Pointer ? "null" : "default";
+            var assignment = SyntaxFactory.ParseStatement($"{field.Name} = {reset};")
+                .WithTrailingTrivia(SyntaxFactory.ElasticLineFeed)
+                .WithAdditionalAnnotations(Formatter.Annotation);
+            return new StatementSyntax[] { release, assignment };
+        }
+
+        private static SyntaxNode Apply(SyntaxNode current, List<StatementSyntax> statements)
+        {
+            if (current is MethodDeclarationSyntax { Body: { } body } method)
+            {
+                // Before a final return (DisposeAsync), else at the end.
+                var index = body.Statements.Count > 0 && body.Statements.Last() is ReturnStatementSyntax ? body.Statements.Count - 1 : body.Statements.Count;
+                var newBody = body.WithStatements(body.Statements.InsertRange(index, statements.Select(s => s.WithAdditionalAnnotations(Formatter.Annotation))));
+                return method.WithBody(newBody);
+            }
+
+            var type = (TypeDeclarationSyntax)current;
+            var disposable = SyntaxFactory.SimpleBaseType(
+                SyntaxFactory.ParseTypeName("System.IDisposable").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
+            var dispose = SyntaxFactory.MethodDeclaration(SyntaxFactory.PredefinedType(SyntaxFactory.Token(SyntaxKind.VoidKeyword)), "Dispose")
+                .WithModifiers(SyntaxFactory.TokenList(SyntaxFactory.Token(SyntaxKind.PublicKeyword)))
+                .WithBody(SyntaxFactory.Block(statements))
+                .WithAdditionalAnnotations(Formatter.Annotation);
+            TypeDeclarationSyntax withBase;
+            if (type.BaseList is null)
+            {
+                // The base list goes where the line break after the name (or type parameters) was.
+                var beforeBase = type.ParameterList?.CloseParenToken ?? type.TypeParameterList?.GreaterThanToken ?? type.Identifier;
+                var trailing = beforeBase.TrailingTrivia;
+                var baseList = SyntaxFactory.BaseList(SyntaxFactory.SingletonSeparatedList<BaseTypeSyntax>(disposable))
+                    .WithColonToken(SyntaxFactory.Token(SyntaxFactory.TriviaList(SyntaxFactory.Space), SyntaxKind.ColonToken, SyntaxFactory.TriviaList(SyntaxFactory.Space)))
+                    .WithTrailingTrivia(trailing);
+                withBase = type.ReplaceToken(beforeBase, beforeBase.WithTrailingTrivia()).WithBaseList(baseList);
+            }
+            else
+            {
+                withBase = type.WithBaseList(type.BaseList.AddTypes(disposable));
+            }
+
+            return withBase.AddMembers(dispose);
+        }
+    }
+}

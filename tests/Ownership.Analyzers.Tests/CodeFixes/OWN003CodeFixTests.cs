@@ -1,0 +1,337 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Ownership.Analyzers.Rules;
+using Ownership.CodeFixes;
+using Xunit;
+using Verify = Ownership.Analyzers.Tests.Verification.CodeFixVerifier<Ownership.Analyzers.Rules.FlowAnalyzer, Ownership.CodeFixes.OWN003AddReleaseCodeFix>;
+
+namespace Ownership.Analyzers.Tests.CodeFixes;
+
+public class OWN003CodeFixTests
+{
+    [Fact]
+    public Task Disposable_local_becomes_a_using_declaration() =>
+        Verify.VerifyCodeFixAsync(
+            FixTestCode.Members("""
+                void M()
+                {
+                    var h = {|OWN003:Api.Open()|};
+                    h.Write(1);
+                }
+                """),
+            FixTestCode.Members("""
+                void M()
+                {
+                    using var h = Api.Open();
+                    h.Write(1);
+                }
+                """),
+            OWN003AddReleaseCodeFix.UsingVarKey);
+
+    [Fact]
+    public Task New_owned_type_becomes_a_using_declaration_and_its_dispose_goes() =>
+        Verify.VerifyCodeFixAsync(
+            FixTestCode.Members("""
+                void M(bool skip)
+                {
+                    // the handle
+                    Handle h = {|OWN003:new Handle()|};
+                    if (skip) return;
+                    h.Write(2);
+                    h.Dispose();
+                }
+                """),
+            FixTestCode.Members("""
+                void M(bool skip)
+                {
+                    // the handle
+                    using Handle h = new Handle();
+                    if (skip) return;
+                    h.Write(2);
+                }
+                """));
+
+    [Fact]
+    public Task Disposable_can_also_be_released_in_finally() =>
+        Verify.VerifyCodeFixAsync(
+            FixTestCode.Members("""
+                void M()
+                {
+                    var h = {|OWN003:Api.Open()|};
+                    h.Write(1);
+                }
+                """),
+            FixTestCode.Members("""
+                void M()
+                {
+                    var h = Api.Open();
+                    try
+                    {
+                        h.Write(1);
+                    }
+                    finally
+                    {
+                        h.Dispose();
+                    }
+                }
+                """),
+            OWN003AddReleaseCodeFix.TryFinallyKey);
+
+    [Fact]
+    public Task Native_memory_is_freed_in_finally_with_the_short_name() =>
+        Verify.VerifyCodeFixAsync(
+            FixTestCode.Members("""
+                void M()
+                {
+                    byte* p = (byte*){|OWN003:NativeMemory.Alloc(16)|};
+                    p[0] = 1;
+                    Api.Fill(p, 16);
+                }
+                """),
+            FixTestCode.Members("""
+                void M()
+                {
+                    byte* p = (byte*)NativeMemory.Alloc(16);
+                    try
+                    {
+                        p[0] = 1;
+                        Api.Fill(p, 16);
+                    }
+                    finally
+                    {
+                        NativeMemory.Free(p);
+                    }
+                }
+                """));
+
+    [Fact]
+    public Task Early_return_and_the_existing_release_move_into_finally() =>
+        Verify.VerifyCodeFixAsync(
+            FixTestCode.Members("""
+                int M(bool skip)
+                {
+                    int before = 0;
+                    byte* p = {|OWN003:Api.Create(8)|};
+                    if (skip) return before;
+                    p[0] = 1;
+                    Api.Destroy(p);
+                    return 1;
+                }
+                """),
+            FixTestCode.Members("""
+                int M(bool skip)
+                {
+                    int before = 0;
+                    byte* p = Api.Create(8);
+                    try
+                    {
+                        if (skip) return before;
+                        p[0] = 1;
+                        return 1;
+                    }
+                    finally
+                    {
+                        Api.Destroy(p);
+                    }
+                }
+                """));
+
+    [Fact]
+    public Task Pooled_array_is_returned_to_its_pool() =>
+        Verify.VerifyCodeFixAsync(
+            FixTestCode.Members("""
+                int M(Stream stream)
+                {
+                    byte[] buffer = {|OWN003:ArrayPool<byte>.Shared.Rent(4096)|};
+                    return stream.Read(buffer, 0, buffer.Length);
+                }
+                """),
+            FixTestCode.Members("""
+                int M(Stream stream)
+                {
+                    byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
+                    try
+                    {
+                        return stream.Read(buffer, 0, buffer.Length);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }
+                """));
+
+    [Fact]
+    public Task Leak_in_a_loop_on_continue() =>
+        Verify.VerifyCodeFixAsync(
+            FixTestCode.Members("""
+                void M(int n)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        byte* p = {|OWN003:Api.Create(8)|};
+                        if (i % 2 == 0) continue;
+                        Api.Destroy(p);
+                    }
+                }
+                """),
+            FixTestCode.Members("""
+                void M(int n)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        byte* p = Api.Create(8);
+                        try
+                        {
+                            if (i % 2 == 0) continue;
+                        }
+                        finally
+                        {
+                            Api.Destroy(p);
+                        }
+                    }
+                }
+                """));
+
+    [Fact]
+    public Task Nothing_after_the_declaration_gets_the_release_right_after_it() =>
+        Verify.VerifyCodeFixAsync(
+            FixTestCode.Members("""
+                void M()
+                {
+                    byte* p = {|OWN003:Api.Create(8)|};
+                }
+                """),
+            FixTestCode.Members("""
+                void M()
+                {
+                    byte* p = Api.Create(8);
+                    Api.Destroy(p);
+                }
+                """));
+
+    [Fact]
+    public Task Fix_all_in_document() =>
+        Verify.VerifyFixAllAsync(
+            FixTestCode.Members(TwoLeaks("{|OWN003:", "|}")),
+            FixTestCode.Members(TwoLeaksFixed));
+
+    [Theory]
+    [InlineData(FixAllScope.Project)]
+    [InlineData(FixAllScope.Solution)]
+    public Task Fix_all_in_project_and_solution(FixAllScope scope) =>
+        Verify.VerifyFixAllAsync(
+            new[] { FixTestCode.Members(TwoLeaks("{|OWN003:", "|}")), OtherDocument("{|OWN003:", "|}") },
+            new[] { FixTestCode.Members(TwoLeaksFixed), OtherDocumentFixed },
+            scope);
+
+    [Fact]
+    public Task Fix_all_in_document_leaves_other_documents() =>
+        Verify.VerifyFixAllAsync(
+            new[] { FixTestCode.Members(TwoLeaks("{|OWN003:", "|}")), OtherDocument("{|OWN003:", "|}") },
+            new[] { FixTestCode.Members(TwoLeaksFixed), OtherDocument("{|OWN003:", "|}") },
+            FixAllScope.Document);
+
+    public static TheoryData<string> Unsafe => new()
+    {
+        // Discarded result: no variable to release.
+        """
+        void M()
+        {
+            {|OWN003:Api.Create(8)|};
+        }
+        """,
+        // Freed on one branch only: a finally would free it twice.
+        """
+        void M(bool done)
+        {
+            byte* p = {|OWN003:Api.Create(8)|};
+            if (done) Api.Destroy(p);
+        }
+        """,
+        // Transferred on one path.
+        """
+        void M(bool give)
+        {
+            byte* p = {|OWN003:Api.Create(8)|};
+            if (give) { Api.Consume(p); return; }
+            p[0] = 1;
+        }
+        """,
+        // An out parameter of a Try method: no declaration to extend.
+        """
+        void M()
+        {
+            if (Api.TryCreate(8, {|OWN003:out byte* p|}))
+            {
+                p[0] = 1;
+            }
+        }
+        """,
+        // A [Transfers] parameter.
+        """
+        void M([Transfers] byte* {|OWN003:block|})
+        {
+            block[0] = 1;
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(Unsafe))]
+    public Task No_fix_where_it_would_be_unsafe(string members) => Verify.VerifyNoFixAsync(FixTestCode.Members(members));
+
+    private static string TwoLeaks(string open, string close) => $$"""
+        void M()
+        {
+            var h = {{open}}Api.Open(){{close}};
+            h.Write(1);
+        }
+
+        void N()
+        {
+            var g = {{open}}Api.Open(){{close}};
+            g.Write(2);
+        }
+        """;
+
+    private const string TwoLeaksFixed = """
+        void M()
+        {
+            using var h = Api.Open();
+            h.Write(1);
+        }
+
+        void N()
+        {
+            using var g = Api.Open();
+            g.Write(2);
+        }
+        """;
+
+    private static string OtherDocument(string open, string close) => $$"""
+        using Ownership;
+
+        class D
+        {
+            void M()
+            {
+                var h = {{open}}Api.Open(){{close}};
+                h.Write(3);
+            }
+        }
+        """;
+
+    private const string OtherDocumentFixed = """
+        using Ownership;
+
+        class D
+        {
+            void M()
+            {
+                using var h = Api.Open();
+                h.Write(3);
+            }
+        }
+        """;
+}

@@ -1,0 +1,146 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Ownership.Analyzers.Tests.Rules;
+using Xunit;
+using Verify = Ownership.Analyzers.Tests.Verification.CodeFixVerifier<Ownership.Analyzers.Rules.TypeAnalyzer, Ownership.CodeFixes.OWN008AddFieldReleaseCodeFix>;
+
+namespace Ownership.Analyzers.Tests.CodeFixes;
+
+public class OWN008CodeFixTests
+{
+    [Fact]
+    public Task Adds_the_missing_free_to_dispose() =>
+        Verify.VerifyCodeFixAsync(
+            TestCode.Prelude + """
+            public sealed unsafe class Map : IDisposable
+            {
+                [Owned("native")] private byte* _rooms = Api.Create(8);
+                [Owned("native")] private byte* _features = Api.Create(8);
+
+                public void {|OWN008:Dispose|}()
+                {
+                    Api.Destroy(_rooms);
+                    _rooms = null;
+                }
+            }
+            """,
+            TestCode.Prelude + """
+            public sealed unsafe class Map : IDisposable
+            {
+                [Owned("native")] private byte* _rooms = Api.Create(8);
+                [Owned("native")] private byte* _features = Api.Create(8);
+
+                public void Dispose()
+                {
+                    Api.Destroy(_rooms);
+                    _rooms = null;
+                    NativeMemory.Free(_features);
+                    _features = null;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Implements_IDisposable_when_there_is_no_release_method() =>
+        Verify.VerifyCodeFixAsync(
+            TestCode.Prelude + """
+            public sealed unsafe class {|OWN008:{|OWN008:Holder|}|}
+            {
+                [Owned("native")] private byte* _block = Api.Create(8);
+                private Handle _handle = Api.Open();
+            }
+            """,
+            TestCode.Prelude + """
+            public sealed unsafe class Holder : IDisposable
+            {
+                [Owned("native")] private byte* _block = Api.Create(8);
+                private Handle _handle = Api.Open();
+
+                public void Dispose()
+                {
+                    NativeMemory.Free(_block);
+                    _block = null;
+                    _handle.Dispose();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_all_adds_every_missing_release_in_one_method() =>
+        Verify.VerifyFixAllAsync(Two(true), Two(false));
+
+    [Theory]
+    [InlineData(FixAllScope.Project)]
+    [InlineData(FixAllScope.Solution)]
+    public Task Fix_all_in_project_and_solution(FixAllScope scope) =>
+        Verify.VerifyFixAllAsync(new[] { Two(true), Other(true) }, new[] { Two(false), Other(false) }, scope);
+
+    [Fact]
+    public Task Fix_all_in_document_leaves_other_documents() =>
+        Verify.VerifyFixAllAsync(new[] { Two(true), Other(true) }, new[] { Two(false), Other(true) }, FixAllScope.Document);
+
+    [Fact]
+    public Task No_fix_for_an_expression_bodied_release_method() =>
+        Verify.VerifyNoFixAsync(TestCode.Prelude + """
+            public sealed unsafe class Pair : IDisposable
+            {
+                [Owned("native")] private byte* _a = Api.Create(8);
+                [Owned("native")] private byte* _b = Api.Create(8);
+
+                public void {|OWN008:Dispose|}() => Api.Destroy(_a);
+            }
+            """);
+
+    private static string Two(bool flagged) => TestCode.Prelude + (flagged
+        ? """
+          public sealed unsafe class Pair : IDisposable
+          {
+              [Owned("native")] private byte* _a = Api.Create(8);
+              [Owned("native")] private byte* _b = Api.Create(8);
+
+              public void {|OWN008:{|OWN008:Dispose|}|}()
+              {
+              }
+          }
+          """
+        : """
+          public sealed unsafe class Pair : IDisposable
+          {
+              [Owned("native")] private byte* _a = Api.Create(8);
+              [Owned("native")] private byte* _b = Api.Create(8);
+
+              public void Dispose()
+              {
+                  NativeMemory.Free(_a);
+                  _a = null;
+                  NativeMemory.Free(_b);
+                  _b = null;
+              }
+          }
+          """);
+
+    private static string Other(bool flagged) => flagged
+        ? """
+          using Ownership;
+
+          unsafe class {|OWN008:D|}
+          {
+              [Owned("native")] private byte* _c = Api.Create(8);
+          }
+          """
+        : """
+          using System;
+          using Ownership;
+
+          unsafe class D : IDisposable
+          {
+              [Owned("native")] private byte* _c = Api.Create(8);
+
+              public void Dispose()
+              {
+                  System.Runtime.InteropServices.NativeMemory.Free(_c);
+                  _c = null;
+              }
+          }
+          """;
+}

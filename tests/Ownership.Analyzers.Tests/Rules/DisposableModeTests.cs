@@ -1,0 +1,222 @@
+using System.Threading.Tasks;
+using Ownership.Analyzers.Rules;
+using Ownership.Analyzers.Tests.Verification;
+using Xunit;
+
+namespace Ownership.Analyzers.Tests.Rules;
+
+/// <summary>IDisposable: declared ownership by default, every <c>new</c> with ownership_track_all_disposables, JetBrains' attributes honoured.</summary>
+public class DisposableModeTests
+{
+    private const string TrackAll = "ownership_track_all_disposables = true";
+
+    private const string JetBrains = """
+        namespace JetBrains.Annotations
+        {
+            [System.AttributeUsage(System.AttributeTargets.All)]
+            public sealed class MustDisposeResourceAttribute : System.Attribute
+            {
+                public MustDisposeResourceAttribute() { }
+                public MustDisposeResourceAttribute(bool value) { }
+            }
+
+            [System.AttributeUsage(System.AttributeTargets.All)]
+            public sealed class HandlesResourceDisposalAttribute : System.Attribute { }
+        }
+
+        public sealed class Connection : System.IDisposable
+        {
+            [JetBrains.Annotations.MustDisposeResource] public static Connection Open() => new Connection();
+            public void Dispose() { }
+        }
+
+        [JetBrains.Annotations.MustDisposeResource]
+        public sealed class Lease : System.IDisposable
+        {
+            public void Dispose() { }
+        }
+
+        public static class Cleanup
+        {
+            public static void Close([JetBrains.Annotations.HandlesResourceDisposal] System.IDisposable resource) => resource.Dispose();
+        }
+
+        """;
+
+    [Fact]
+    public Task Default_mode_does_not_track_undeclared_disposables()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members("""
+            void M()
+            {
+                var stream = new MemoryStream();
+                stream.WriteByte(1);
+            }
+            """));
+    }
+
+    [Fact]
+    public Task Track_all_reports_an_undisposed_new()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                void M()
+                {
+                    var stream = {|OWN003:new MemoryStream()|};
+                    stream.WriteByte(1);
+                }
+                """),
+            EditorConfig = TrackAll,
+        });
+    }
+
+    [Fact]
+    public Task Track_all_reports_use_after_dispose()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                void M()
+                {
+                    var stream = new MemoryStream();
+                    stream.Dispose();
+                    {|OWN001:stream|}.WriteByte(1);
+                }
+                """),
+            EditorConfig = TrackAll,
+        });
+    }
+
+    [Fact]
+    public Task Track_all_is_silent_for_using_and_for_tasks()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                void M()
+                {
+                    using var stream = new MemoryStream();
+                    stream.WriteByte(1);
+                    var task = new Task(() => { });
+                    task.Start();
+                }
+                """),
+            EditorConfig = TrackAll,
+        });
+    }
+
+    [Fact]
+    public Task Track_all_treats_wrappers_as_taking_the_stream()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                string Read(byte[] data)
+                {
+                    var stream = new MemoryStream(data);
+                    using var reader = new StreamReader(stream);
+                    return reader.ReadToEnd();
+                }
+
+                void Write(byte[] data)
+                {
+                    var stream = new MemoryStream(data);
+                    using var writer = new BinaryWriter(stream);
+                    writer.Write(1);
+                }
+                """),
+            EditorConfig = TrackAll,
+        });
+    }
+
+    [Fact]
+    public Task Track_all_leave_open_keeps_the_stream_with_the_caller()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                string Leaks(byte[] data)
+                {
+                    var stream = {|OWN003:new MemoryStream(data)|};
+                    using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, false, 1024, leaveOpen: true);
+                    return reader.ReadToEnd();
+                }
+
+                string Disposes(byte[] data)
+                {
+                    using var stream = new MemoryStream(data);
+                    using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, false, 1024, leaveOpen: true);
+                    return reader.ReadToEnd();
+                }
+                """),
+            EditorConfig = TrackAll,
+        });
+    }
+
+    [Fact]
+    public Task Track_all_can_be_turned_off_per_file_section()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("void M() { var stream = new MemoryStream(); stream.WriteByte(1); }"),
+            EditorConfig = "ownership_track_all_disposables = false",
+        });
+    }
+
+    [Fact]
+    public Task Declared_wrappers_take_an_owned_stream_in_default_mode()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members("""
+            [return: Owned] Stream Open() => new MemoryStream();
+
+            string Read()
+            {
+                var stream = Open();
+                var reader = new StreamReader(stream);
+                return reader.ReadToEnd();
+            }
+
+            string Forgets()
+            {
+                var stream = {|OWN003:Open()|};
+                return stream.Length.ToString();
+            }
+            """));
+    }
+
+    [Fact]
+    public Task JetBrains_must_dispose_resource_is_honoured_by_full_name()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Prelude + JetBrains + """
+            public sealed class C
+            {
+                void FromMethod() { var c = {|OWN003:Connection.Open()|}; }
+                void FromType() { var l = {|OWN003:new Lease()|}; }
+                void Disposed() { using var c = Connection.Open(); using var l = new Lease(); }
+                void Handled() { var c = Connection.Open(); Cleanup.Close(c); }
+                void UseAfterHandled() { var c = Connection.Open(); Cleanup.Close(c); _ = {|OWN001:c|}.ToString(); }
+            }
+            """);
+    }
+
+    [Fact]
+    public Task Leaks_on_exception_paths_are_off_by_default_and_on_with_the_option()
+    {
+        const string Source = """
+            void M(Stream stream)
+            {
+                byte[] buffer = ArrayPool<byte>.Shared.Rent(64);
+                stream.Read(buffer, 0, 64);
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            """;
+        return Task.WhenAll(
+            AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(Source)),
+            AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+            {
+                Source = TestCode.Members(Source.Replace("ArrayPool<byte>.Shared.Rent(64)", "{|OWN003:ArrayPool<byte>.Shared.Rent(64)|}")),
+                EditorConfig = "ownership_leaks_on_exception_paths = true",
+            }));
+    }
+}

@@ -1,0 +1,206 @@
+using System.Threading.Tasks;
+using Ownership.Analyzers.Rules;
+using Ownership.Analyzers.Tests.Verification;
+using Xunit;
+
+namespace Ownership.Analyzers.Tests.Rules;
+
+public class OWN006ReleaseNotOwnedTests
+{
+    public static TheoryData<string> Flagged => new()
+    {
+        // Freeing a [Borrowed] parameter.
+        """
+        void M([Borrowed] byte* block)
+        {
+            {|OWN006:Api.Destroy(block)|};
+        }
+        """,
+        // Transferring a [Borrowed] parameter.
+        """
+        void M([Borrowed] byte* block)
+        {
+            {|OWN006:Api.Consume(block)|};
+        }
+        """,
+        // Disposing a [Borrowed] disposable parameter.
+        """
+        void M([Borrowed] Handle handle)
+        {
+            {|OWN006:handle.Dispose()|};
+        }
+        """,
+        // Freeing an interior pointer.
+        """
+        void M()
+        {
+            byte* p = (byte*)NativeMemory.Alloc(64);
+            {|OWN006:NativeMemory.Free(p + 8)|};
+            NativeMemory.Free(p);
+        }
+        """,
+        // Freeing an interior pointer kept in a variable.
+        """
+        void M()
+        {
+            byte* p = Api.Create(64);
+            byte* header = p + 16;
+            {|OWN006:Api.Destroy(header)|};
+            Api.Destroy(p);
+        }
+        """,
+        // Freeing an interior HGlobal address.
+        """
+        void M()
+        {
+            IntPtr h = Marshal.AllocHGlobal(64);
+            {|OWN006:Marshal.FreeHGlobal(h + 4)|};
+            Marshal.FreeHGlobal(h);
+        }
+        """,
+        // Returning an array to the pool that was never rented.
+        """
+        void M(int n)
+        {
+            byte[] buffer = new byte[n];
+            {|OWN006:ArrayPool<byte>.Shared.Return(buffer)|};
+        }
+        """,
+        // Returning an array literal.
+        """
+        void M()
+        {
+            {|OWN006:ArrayPool<int>.Shared.Return(new int[] { 1, 2, 3 })|};
+        }
+        """,
+        // Freeing the address of a local.
+        """
+        void M()
+        {
+            int value = 5;
+            {|OWN006:NativeMemory.Free(&value)|};
+        }
+        """,
+        // Freeing a pinned pointer.
+        """
+        void M(byte[] data)
+        {
+            fixed (byte* p = data)
+            {
+                {|OWN006:NativeMemory.Free(p)|};
+            }
+        }
+        """,
+        // Freeing arena memory with the native allocator.
+        """
+        void M()
+        {
+            using var arena = new ArenaAllocator();
+            void* p = arena.Allocate(32);
+            {|OWN006:NativeMemory.Free(p)|};
+        }
+        """,
+        // Freeing a pointer into a NativeList.
+        """
+        void M()
+        {
+            using var list = new NativeList<int>();
+            list.Add(1);
+            ref int first = ref list[0];
+            fixed (int* p = &first)
+            {
+                {|OWN006:NativeMemory.Free(p)|};
+            }
+        }
+        """,
+        // Freeing a borrowed parameter through an alias.
+        """
+        void M([Borrowed] byte* block)
+        {
+            byte* alias = block;
+            {|OWN006:Api.Destroy(alias)|};
+        }
+        """,
+        // Freeing an interior pointer on one path.
+        """
+        void M(bool header)
+        {
+            byte* p = Api.Create(64);
+            byte* start = header ? p + 8 : p;
+            {|OWN006:Api.Destroy(start)|};
+        }
+        """,
+        // Freeing a pointer returned as a borrow.
+        """
+        void M()
+        {
+            using var arena = new ArenaAllocator(4096);
+            byte* node = (byte*)arena.Allocate(16);
+            {|OWN006:Api.Destroy(node)|};
+        }
+        """,
+    };
+
+    public static TheoryData<string> Silent => new()
+    {
+        "void M() { byte* p = Api.Create(8); Api.Destroy(p); }",
+        "void M([Releases] byte* block) { Api.Destroy(block); }",
+        "void M([Transfers] byte* block) { Api.Consume(block); }",
+        "void M(byte* block) { Api.Destroy(block); }",
+        "void M([Borrowed] byte* block) { Api.Fill(block, 4); }",
+        "void M() { byte[] b = ArrayPool<byte>.Shared.Rent(8); ArrayPool<byte>.Shared.Return(b); }",
+        "void M(byte[] b) { ArrayPool<byte>.Shared.Return(b); }",
+        "void M() { byte* p = Api.Create(16); byte* q = p + 8; *q = 1; Api.Destroy(p); }",
+        "void M() { byte* p = Api.Create(16); byte* cursor = p; cursor += 4; Api.Destroy(p); }",
+        "void M() { IntPtr h = Marshal.AllocHGlobal(8); Marshal.WriteByte(h + 4, 0, 1); Marshal.FreeHGlobal(h); }",
+        "void M() { using var arena = new ArenaAllocator(); byte* p = (byte*)arena.Allocate(8); p[0] = 1; }",
+        "void M(byte[] data) { fixed (byte* p = data) { p[0] = 1; } }",
+        """
+        void M(int n)
+        {
+            byte[] buffer = n > 256 ? ArrayPool<byte>.Shared.Rent(n) : null!;
+            if (buffer != null) ArrayPool<byte>.Shared.Return(buffer);
+        }
+        """,
+        """
+        void M()
+        {
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+            Span<byte> span = buffer;
+            span[0] = 1;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        """,
+        """
+        void M()
+        {
+            var list = new NativeList<int>(8);
+            list.Add(1);
+            list.Dispose();
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(Flagged))]
+    public Task Flags_release_of_what_is_not_owned(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
+
+    [Theory]
+    [MemberData(nameof(Silent))]
+    public Task Stays_silent(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
+
+    [Fact]
+    public Task Message_says_why_it_is_not_owned()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(
+            TestCode.Members("""
+                void M(int n)
+                {
+                    byte[] buffer = {|#0:new byte[n]|};
+                    {|#1:ArrayPool<byte>.Shared.Return(buffer)|};
+                }
+                """),
+            AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN006").WithLocation(1).WithLocation(0)
+                .WithMessage("'buffer' is released here, but it is not owned: it was created by 'new byte[n]', not rented"));
+    }
+}

@@ -1,0 +1,201 @@
+using System.Threading.Tasks;
+using Ownership.Analyzers.Rules;
+using Ownership.Analyzers.Tests.Verification;
+using Xunit;
+
+namespace Ownership.Analyzers.Tests.Rules;
+
+public class OWN007BorrowEscapesTests
+{
+    public static TheoryData<string> Flagged => new()
+    {
+        // A [Borrowed] parameter kept in a field.
+        """
+        byte* kept;
+        void M([Borrowed] byte* block)
+        {
+            {|OWN007:kept = block|};
+        }
+        """,
+        // Kept in a static field.
+        """
+        static byte* cache;
+        static void M([Borrowed] byte* block)
+        {
+            {|OWN007:cache = block|};
+        }
+        """,
+        // Kept in a field of another object.
+        """
+        sealed class Holder { public IntPtr Data; }
+        void M([Borrowed] IntPtr data, Holder holder)
+        {
+            {|OWN007:holder.Data = data|};
+        }
+        """,
+        // Kept in an array.
+        """
+        void M([Borrowed] Handle handle, Handle[] all)
+        {
+            {|OWN007:all[0] = handle|};
+        }
+        """,
+        // Added to a collection.
+        """
+        List<IntPtr> seen = new();
+        void M([Borrowed] IntPtr data)
+        {
+            seen.Add({|OWN007:data|});
+        }
+        """,
+        // Enqueued.
+        """
+        Queue<Handle> pending = new();
+        void M([Borrowed] Handle handle)
+        {
+            pending.Enqueue({|OWN007:handle|});
+        }
+        """,
+        // Returned from a method whose return is not [Borrowed].
+        """
+        byte* M([Borrowed] byte* block)
+        {
+            return {|OWN007:block|};
+        }
+        """,
+        // Returned as [Owned].
+        """
+        [return: Owned]
+        Handle M([Borrowed] Handle handle)
+        {
+            return {|OWN007:handle|};
+        }
+        """,
+        // A view returned as [Owned].
+        """
+        [return: Owned("native")]
+        byte* M()
+        {
+            using var arena = new ArenaAllocator();
+            return {|OWN007:(byte*)arena.Allocate(16)|};
+        }
+        """,
+        // A pinned pointer kept in a field.
+        """
+        byte* pinned;
+        void M(byte[] data)
+        {
+            fixed (byte* p = data)
+            {
+                {|OWN007:pinned = p|};
+            }
+        }
+        """,
+        // A pinned pointer returned.
+        """
+        byte* M(byte[] data)
+        {
+            fixed (byte* p = data)
+            {
+                return {|OWN007:p|};
+            }
+        }
+        """,
+        // A [Borrowed] parameter kept through an alias.
+        """
+        IntPtr kept;
+        void M([Borrowed] IntPtr data)
+        {
+            IntPtr alias = data;
+            {|OWN007:kept = alias|};
+        }
+        """,
+        // Stored in a property.
+        """
+        IntPtr Kept { get; set; }
+        void M([Borrowed] IntPtr data)
+        {
+            {|OWN007:Kept = data|};
+        }
+        """,
+        // A [Borrowed] disposable pushed on a stack.
+        """
+        Stack<Handle> stack = new();
+        void M([Borrowed] Handle handle)
+        {
+            stack.Push({|OWN007:handle|});
+        }
+        """,
+        // A pinned pointer stored in a static.
+        """
+        static IntPtr address;
+        static void M(byte[] data)
+        {
+            fixed (byte* p = data)
+            {
+                {|OWN007:address = (IntPtr)p|};
+            }
+        }
+        """,
+    };
+
+    public static TheoryData<string> Silent => new()
+    {
+        "void M([Borrowed] byte* block) { block[0] = 1; }",
+        "int M([Borrowed] byte* block) => Api.Read(block);",
+        "[return: Borrowed(nameof(block))] byte* M([Borrowed] byte* block) => block;",
+        "byte* kept; void M(byte* block) { kept = block; }",
+        "byte* kept; void M([Transfers] byte* block) { if (kept != null) Api.Destroy(kept); kept = block; }",
+        "void M([Borrowed] byte* block) { byte* local = block; local[0] = 2; }",
+        "void M([Borrowed] Handle handle) { handle.Write(1); }",
+        "void M([Borrowed] Handle handle, List<int> values) { values.Add(handle.Value); }",
+        "Span<int> M(int[] values) => values.AsSpan();",
+        "Span<int> M(List<int> items) => CollectionsMarshal.AsSpan(items);",
+        "byte* buffer; byte* cursor; void M() { cursor = buffer + 8; }",
+        """
+        List<int> items = new();
+        int[] storage = new int[4];
+        Span<int> View() => storage.AsSpan();
+        """,
+        """
+        void M(byte[] data)
+        {
+            fixed (byte* p = data)
+            {
+                byte* q = p;
+                *q = 1;
+            }
+        }
+        """,
+        """
+        ArenaAllocator arena = new ArenaAllocator();
+        byte* scratch;
+        void M() { scratch = (byte*)arena.Allocate(64); }
+        """,
+        """
+        void M(NativeList<int> list, Span<int> into)
+        {
+            list.Add(1);
+            into[0] = list[0];
+            var value = list[0];
+            list[1] = value;
+        }
+        """,
+        """
+        byte** slots;
+        void M(byte[] data)
+        {
+            byte* p = Api.Create(8);
+            slots[0] = p;
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(Flagged))]
+    public Task Flags_escaping_borrow(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
+
+    [Theory]
+    [MemberData(nameof(Silent))]
+    public Task Stays_silent(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
+}

@@ -1,0 +1,341 @@
+using System.Threading.Tasks;
+using Ownership.Analyzers.Rules;
+using Ownership.Analyzers.Tests.Verification;
+using Xunit;
+
+namespace Ownership.Analyzers.Tests.Rules;
+
+public class OWN008FieldNotReleasedTests
+{
+    private static string Types(string types) => TestCode.Prelude + types;
+
+    public static TheoryData<string> Flagged => new()
+    {
+        // MapFree forgets one of seven owned lists (the dungeon generator's leak).
+        """
+        public sealed class Level
+        {
+            [Owned] private NativeList<int> rooms = new();
+            [Owned] private NativeList<int> corridors = new();
+            [Owned] private NativeList<int> doors = new();
+            [Owned] private NativeList<int> stairs = new();
+            [Owned] private NativeList<int> monsters = new();
+            [Owned] private NativeList<int> items = new();
+            [Owned] private NativeList<int> traps = new();
+
+            [Releases]
+            public void {|OWN008:MapFree|}()
+            {
+                rooms.Dispose();
+                corridors.Dispose();
+                doors.Dispose();
+                stairs.Dispose();
+                monsters.Dispose();
+                items.Dispose();
+            }
+        }
+        """,
+        // A native buffer allocated in Init, never freed in Dispose.
+        """
+        public sealed unsafe class Buffer : IDisposable
+        {
+            private byte* data;
+            public void Init(int size) => data = (byte*)NativeMemory.Alloc((nuint)size);
+            public void {|OWN008:Dispose|}() { }
+        }
+        """,
+        // An owned field and no release method at all.
+        """
+        public sealed class {|OWN008:Holder|}
+        {
+            private IntPtr handle = Marshal.AllocHGlobal(64);
+        }
+        """,
+        // An [Owned] field, no release method.
+        """
+        public sealed unsafe class {|OWN008:Cache|}
+        {
+            [Owned("native")] private byte* block;
+            public int First => block[0];
+        }
+        """,
+        // A rented pool array never returned.
+        """
+        public sealed class Parser : IDisposable
+        {
+            private byte[] scratch = ArrayPool<byte>.Shared.Rent(4096);
+            public void {|OWN008:Dispose|}() => Console.WriteLine("done");
+        }
+        """,
+        // One of two handles released.
+        """
+        public sealed class Pair : IDisposable
+        {
+            private Handle left = Api.Open();
+            private Handle right = Api.Open();
+            public void {|OWN008:Dispose|}() => left.Dispose();
+        }
+        """,
+        // A GCHandle never freed.
+        """
+        public sealed class Pinner : IDisposable
+        {
+            private GCHandle pin;
+            public Pinner(byte[] data) => pin = GCHandle.Alloc(data, GCHandleType.Pinned);
+            public void {|OWN008:Dispose|}() { }
+        }
+        """,
+        // Released only in a method that is not the release method.
+        """
+        public sealed unsafe class Vectors : IDisposable
+        {
+            private byte* buffer = (byte*)NativeMemory.Alloc(64);
+            public void Clear() { NativeMemory.Free(buffer); buffer = null; }
+            public void {|OWN008:Dispose|}() { }
+        }
+        """,
+        // A struct owning a block with a Dispose that forgets it.
+        """
+        public unsafe struct Block : IDisposable
+        {
+            private void* memory;
+            public Block(int size) { memory = NativeMemory.Alloc((nuint)size); }
+            public void {|OWN008:Dispose|}() { }
+        }
+        """,
+        // The field is only read in Dispose.
+        """
+        public sealed unsafe class Reader : IDisposable
+        {
+            private IntPtr text = Marshal.StringToHGlobalAnsi("x");
+            public void {|OWN008:Dispose|}() => Console.WriteLine(Marshal.PtrToStringAnsi(text));
+        }
+        """,
+        // A [Releases] method that releases something else.
+        """
+        public sealed unsafe class Arena2
+        {
+            [Owned] private ArenaAllocator arena = new ArenaAllocator();
+            [Owned] private NativeList<long> offsets = new();
+            [Releases] public void {|OWN008:Destroy|}() => offsets.Dispose();
+        }
+        """,
+        // A NativeList created in the constructor, Dispose empty.
+        """
+        public sealed class Registry : IDisposable
+        {
+            private readonly NativeList<int> ids;
+            public Registry() { ids = new NativeList<int>(16); }
+            public void {|OWN008:Dispose|}() { }
+        }
+        """,
+        // A CoTaskMem block from a Try method kept in a field.
+        """
+        public sealed class Interop : IDisposable
+        {
+            private IntPtr native = Marshal.AllocCoTaskMem(32);
+            public void {|OWN008:Dispose|}() { GC.SuppressFinalize(this); }
+        }
+        """,
+        // DisposeAsync that forgets a field.
+        """
+        public sealed class Session : IAsyncDisposable
+        {
+            private Handle connection = Api.Open();
+            private Handle log = Api.Open();
+            public ValueTask {|OWN008:DisposeAsync|}() { connection.Dispose(); return default; }
+        }
+        """,
+        // Two owned fields, no release method: both named.
+        """
+        public sealed unsafe class {|OWN008:{|OWN008:Two|}|}
+        {
+            private byte* a = (byte*)NativeMemory.Alloc(8);
+            private byte* b = (byte*)NativeMemory.Alloc(8);
+        }
+        """,
+    };
+
+    public static TheoryData<string> Silent => new()
+    {
+        // All seven released, one through a private helper.
+        """
+        public sealed class Level
+        {
+            [Owned] private NativeList<int> rooms = new();
+            [Owned] private NativeList<int> corridors = new();
+            [Owned] private NativeList<int> doors = new();
+            [Owned] private NativeList<int> stairs = new();
+            [Owned] private NativeList<int> monsters = new();
+            [Owned] private NativeList<int> items = new();
+            [Owned] private NativeList<int> traps = new();
+
+            [Releases]
+            public void MapFree()
+            {
+                rooms.Dispose();
+                corridors.Dispose();
+                doors.Dispose();
+                stairs.Dispose();
+                FreeActors();
+            }
+
+            private void FreeActors()
+            {
+                monsters.Dispose();
+                items.Dispose();
+                traps.Dispose();
+            }
+        }
+        """,
+        // Native buffer freed and reset in Dispose.
+        """
+        public sealed unsafe class Buffer : IDisposable
+        {
+            private byte* data;
+            public void Init(int size) => data = (byte*)NativeMemory.Alloc((nuint)size);
+            public void Dispose() { if (data != null) { NativeMemory.Free(data); data = null; } }
+        }
+        """,
+        // Released in a loop over elements.
+        """
+        public sealed class Lists : IDisposable
+        {
+            [Owned] private NativeList<int>[] all = new NativeList<int>[4];
+            public void Dispose() { foreach (var list in all) list.Dispose(); }
+        }
+        """,
+        // Released element by element with an index.
+        """
+        public sealed class Handles : IDisposable
+        {
+            [Owned] private IntPtr[] blocks = new IntPtr[4];
+            public void Dispose() { for (int i = 0; i < blocks.Length; i++) Marshal.FreeHGlobal(blocks[i]); }
+        }
+        """,
+        // Transferred out in Dispose.
+        """
+        public sealed unsafe class Mover : IDisposable
+        {
+            private byte* data = Api.Create(8);
+            public void Dispose() { Api.Consume(data); data = null; }
+        }
+        """,
+        // Pool array returned.
+        """
+        public sealed class Parser : IDisposable
+        {
+            private byte[] scratch = ArrayPool<byte>.Shared.Rent(4096);
+            public void Dispose() { ArrayPool<byte>.Shared.Return(scratch); scratch = Array.Empty<byte>(); }
+        }
+        """,
+        // No owned fields.
+        """
+        public sealed class Plain { private int count; private List<int> values = new(); }
+        """,
+        // A field holding a borrowed value is not owned.
+        """
+        public sealed unsafe class View
+        {
+            private byte* data;
+            public View(byte* data) => this.data = data;
+        }
+        """,
+        // Disposable fields in default mode are not owned unless declared.
+        """
+        public sealed class Files
+        {
+            private MemoryStream stream = new MemoryStream();
+        }
+        """,
+        // Released through a static helper of the same type.
+        """
+        public sealed unsafe class Native : IDisposable
+        {
+            private IntPtr handle = Marshal.AllocHGlobal(8);
+            public void Dispose() { Release(handle); handle = IntPtr.Zero; }
+            private static void Release(IntPtr h) => Marshal.FreeHGlobal(h);
+        }
+        """,
+        // Dispose calling a virtual Dispose(bool).
+        """
+        public class Resource : IDisposable
+        {
+            private IntPtr handle = Marshal.AllocHGlobal(8);
+            public void Dispose() { Dispose(true); GC.SuppressFinalize(this); }
+            protected virtual void Dispose(bool disposing) { Marshal.FreeHGlobal(handle); handle = IntPtr.Zero; }
+        }
+        """,
+        // GCHandle freed.
+        """
+        public sealed class Pinner : IDisposable
+        {
+            private GCHandle pin;
+            public Pinner(byte[] data) => pin = GCHandle.Alloc(data, GCHandleType.Pinned);
+            public void Dispose() { if (pin.IsAllocated) pin.Free(); }
+        }
+        """,
+        // A [Releases] method releasing everything.
+        """
+        public sealed class Arena2
+        {
+            [Owned] private ArenaAllocator arena = new ArenaAllocator();
+            [Releases] public void Destroy() => arena.Dispose();
+        }
+        """,
+        // DisposeAsync releasing everything.
+        """
+        public sealed class Session : IAsyncDisposable
+        {
+            private Handle connection = Api.Open();
+            public ValueTask DisposeAsync() { connection.Dispose(); return default; }
+        }
+        """,
+        // Static owned fields live for the process.
+        """
+        public static class Shared
+        {
+            private static IntPtr table = Marshal.AllocHGlobal(1024);
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(Flagged))]
+    public Task Flags_unreleased_field(string types) => AnalyzerVerifier<TypeAnalyzer>.VerifyAsync(Types(types));
+
+    [Theory]
+    [MemberData(nameof(Silent))]
+    public Task Stays_silent(string types) => AnalyzerVerifier<TypeAnalyzer>.VerifyAsync(Types(types));
+
+    [Fact]
+    public Task Message_names_the_field_and_the_release_method()
+    {
+        return AnalyzerVerifier<TypeAnalyzer>.VerifyAsync(
+            Types("""
+                public sealed class Pair : IDisposable
+                {
+                    private Handle left = Api.Open();
+                    private Handle {|#1:right|} = Api.Open();
+                    public void {|#0:Dispose|}() => left.Dispose();
+                }
+                """),
+            AnalyzerVerifier<TypeAnalyzer>.Diagnostic("OWN008").WithLocation(0).WithLocation(1)
+                .WithMessage("'Pair' does not release its owned field 'right' in 'Dispose'"));
+    }
+
+    [Fact]
+    public Task Tracking_all_disposables_makes_disposable_fields_owned()
+    {
+        return AnalyzerVerifier<TypeAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = Types("""
+                public sealed class {|OWN008:Files|}
+                {
+                    private MemoryStream stream = new MemoryStream();
+                }
+                """),
+            EditorConfig = "ownership_track_all_disposables = true",
+        });
+    }
+}

@@ -1,0 +1,223 @@
+using System.Threading.Tasks;
+using Ownership.Analyzers.Rules;
+using Ownership.Analyzers.Tests.Verification;
+using Xunit;
+
+namespace Ownership.Analyzers.Tests.Rules;
+
+public class OWN009DanglingFieldTests
+{
+    public static TheoryData<string> Flagged => new()
+    {
+        // clear() frees the buffer without resetting the field; the next init() frees it again (the vector store's double free).
+        """
+        byte* buffer;
+        int dimension;
+        public void Init(int size)
+        {
+            if (buffer != null) NativeMemory.Free(buffer);
+            buffer = (byte*)NativeMemory.Alloc((nuint)size);
+            dimension = size;
+        }
+        public void Clear()
+        {
+            {|OWN009:NativeMemory.Free(buffer)|};
+            dimension = 0;
+        }
+        """,
+        // Dispose is not exempt: it must be idempotent.
+        """
+        IntPtr handle;
+        public void Dispose()
+        {
+            {|OWN009:Marshal.FreeHGlobal(handle)|};
+        }
+        """,
+        // Null-guarded free, still not reset.
+        """
+        byte* data;
+        public void Reset()
+        {
+            if (data != null)
+            {
+                {|OWN009:Api.Destroy(data)|};
+            }
+        }
+        """,
+        // A pooled array returned but kept.
+        """
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(64);
+        public void Release()
+        {
+            {|OWN009:ArrayPool<byte>.Shared.Return(scratch)|};
+        }
+        """,
+        // Reset on one path only.
+        """
+        byte* data;
+        public void Drop(bool forget)
+        {
+            {|OWN009:Api.Destroy(data)|};
+            if (forget) data = null;
+        }
+        """,
+        // Transferred out but left in the field.
+        """
+        byte* data;
+        public void Hand()
+        {
+            {|OWN009:Api.Consume(data)|};
+        }
+        """,
+        // A GCHandle freed through a copy... of the field itself.
+        """
+        IntPtr block;
+        public void Free()
+        {
+            IntPtr local = block;
+            {|OWN009:Marshal.FreeHGlobal(local)|};
+        }
+        """,
+        // Freed in a loop-free helper path and returned early.
+        """
+        byte* data;
+        public bool Shrink(bool release)
+        {
+            if (!release) return false;
+            {|OWN009:Api.Destroy(data)|};
+            return true;
+        }
+        """,
+        // A static field released without reset.
+        """
+        static IntPtr shared;
+        public static void Shutdown()
+        {
+            {|OWN009:Marshal.FreeHGlobal(shared)|};
+        }
+        """,
+        // CoTaskMem field.
+        """
+        IntPtr text;
+        public void Forget()
+        {
+            {|OWN009:Marshal.FreeCoTaskMem(text)|};
+        }
+        """,
+        // AlignedFree without reset.
+        """
+        void* vectors;
+        public void Clear()
+        {
+            {|OWN009:NativeMemory.AlignedFree(vectors)|};
+        }
+        """,
+        // Realloc moves the block; storing the new one elsewhere leaves the field dangling.
+        """
+        void* buffer;
+        void* grown;
+        public void Grow()
+        {
+            grown = {|OWN009:NativeMemory.Realloc(buffer, 128)|};
+        }
+        """,
+        // Freed inside try, reset skipped.
+        """
+        byte* data;
+        public void Close()
+        {
+            try { {|OWN009:Api.Destroy(data)|}; }
+            finally { Console.WriteLine("closed"); }
+        }
+        """,
+        // Freed in a switch arm.
+        """
+        byte* data;
+        public void Apply(int command)
+        {
+            switch (command)
+            {
+                case 1: {|OWN009:Api.Destroy(data)|}; break;
+                case 2: data = null; break;
+            }
+        }
+        """,
+        // Released in a property setter without reset.
+        """
+        IntPtr handle;
+        public bool Open
+        {
+            set { if (!value) {|OWN009:Marshal.FreeHGlobal(handle)|}; }
+        }
+        """,
+    };
+
+    public static TheoryData<string> Silent => new()
+    {
+        "byte* buffer; public void Clear() { NativeMemory.Free(buffer); buffer = null; }",
+        "IntPtr handle; public void Dispose() { Marshal.FreeHGlobal(handle); handle = IntPtr.Zero; }",
+        "IntPtr handle; public void Dispose() { Marshal.FreeHGlobal(handle); handle = default; }",
+        "byte* data; public void Reset() { if (data != null) { Api.Destroy(data); data = null; } }",
+        "byte* data; public void Resize(int n) { Api.Destroy(data); data = Api.Create(n); }",
+        "void* buffer; public void Grow() { buffer = NativeMemory.Realloc(buffer, 256); }",
+        "byte[] scratch = ArrayPool<byte>.Shared.Rent(64); public void Release() { ArrayPool<byte>.Shared.Return(scratch); scratch = Array.Empty<byte>(); }",
+        "Handle h = Api.Open(); public void Dispose() { h.Dispose(); }",
+        "Handle h = Api.Open(); public void Dispose() => h.Dispose();",
+        "byte* data; public void Use() { data[0] = 1; }",
+        "byte* data; public void Swap(byte* other) { Api.Destroy(data); data = other; }",
+        """
+        byte* data;
+        public void Clear() { Api.Destroy(data); Forget(); }
+        private void Forget() { data = null; }
+        """,
+        """
+        IntPtr block;
+        public void Free()
+        {
+            IntPtr local = block;
+            block = IntPtr.Zero;
+            Marshal.FreeHGlobal(local);
+        }
+        """,
+        """
+        byte* data;
+        public void Drop(bool keep)
+        {
+            if (keep) return;
+            Api.Destroy(data);
+            data = null;
+        }
+        """,
+        """
+        byte* data;
+        public void Close()
+        {
+            try { Api.Destroy(data); }
+            finally { data = null; }
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(Flagged))]
+    public Task Flags_dangling_field(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
+
+    [Theory]
+    [MemberData(nameof(Silent))]
+    public Task Stays_silent(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
+
+    [Fact]
+    public Task Message_names_the_method_the_field_and_the_reset()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(
+            TestCode.Members("""
+                byte* {|#1:buffer|};
+                public void Clear()
+                {
+                    {|#0:NativeMemory.Free(buffer)|};
+                }
+                """),
+            AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN009").WithLocation(0).WithLocation(1)
+                .WithMessage("'Clear' releases field 'buffer' with 'NativeMemory.Free(buffer)' but leaves it dangling; set it to null or re-acquire it before returning"));
+    }
+}
