@@ -44,6 +44,7 @@ public class MutationTests
         var fixActions = 0;
         var diagnostics = 0;
         var total = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var next = -1;
 
         // Two workers: the machines this runs on have two cores. Analyzer instances are shared, as a host shares them.
@@ -78,7 +79,7 @@ public class MutationTests
         }
 
         await Task.WhenAll(Task.Run(Worker), Task.Run(Worker));
-        output.WriteLine($"{Math.Min(Variants, next)} variants of {seeds.Count} seeds, {RobustnessHarness.AnalyzerTypes.Length} analyzers, {RobustnessHarness.CodeFixTypes.Length} code fixes ({fixActions} actions run), {diagnostics} diagnostics, in {total.Elapsed.TotalSeconds:N1} s");
+        output.WriteLine($"{Math.Min(Variants, next)} variants of {seeds.Count} seeds, {RobustnessHarness.AnalyzerTypes.Length} analyzers, {RobustnessHarness.CodeFixTypes.Length} code fixes ({fixActions} actions run), {diagnostics} diagnostics, in {total.Elapsed.TotalSeconds:N1} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:N1} s of CPU in the test process, other tests included)");
 
         var report = new StringBuilder();
         foreach (var failure in failures.Take(3))
