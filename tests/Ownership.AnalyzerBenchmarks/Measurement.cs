@@ -19,6 +19,9 @@ internal sealed class RunResult
 {
     public TimeSpan Wall { get; init; }
 
+    /// <summary>Parse and compiler diagnostics within this run, before any analyzer: the compilation time of the same run.</summary>
+    public TimeSpan Compile { get; init; }
+
     public Dictionary<DiagnosticAnalyzer, TimeSpan> AnalyzerTimes { get; init; } = new();
 
     public Dictionary<string, int> DiagnosticsById { get; init; } = new();
@@ -48,7 +51,7 @@ internal static class Measurement
         {
             var compilerOnly = compilation.GetDiagnostics();
             stopwatch.Stop();
-            return new RunResult { Wall = stopwatch.Elapsed, DiagnosticsById = Count(compilerOnly) };
+            return new RunResult { Wall = stopwatch.Elapsed, Compile = stopwatch.Elapsed, DiagnosticsById = Count(compilerOnly) };
         }
 
         var crashes = new ConcurrentQueue<string>();
@@ -58,11 +61,13 @@ internal static class Measurement
             concurrentAnalysis: false,
             logAnalyzerExecutionTime: true,
             reportSuppressedDiagnostics: false);
+        // The compiler first, as a build does: so the first analyzer to start is not charged with binding references
+        // and declarations the compiler needs anyway. The analysis result carries each analyzer's telemetry.
+        var compilerDiagnostics = compilation.GetDiagnostics();
+        var compile = stopwatch.Elapsed;
         var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
-
-        // The analysis result carries the telemetry; the compiler's own diagnostics come from the same, now bound, compilation.
         var result = withAnalyzers.GetAnalysisResultAsync(CancellationToken.None).GetAwaiter().GetResult();
-        var diagnostics = compilation.GetDiagnostics().AddRange(result.GetAllDiagnostics());
+        var diagnostics = compilerDiagnostics.AddRange(result.GetAllDiagnostics());
         stopwatch.Stop();
 
         var times = new Dictionary<DiagnosticAnalyzer, TimeSpan>();
@@ -76,7 +81,33 @@ internal static class Measurement
             crashes.Enqueue(crash.GetMessage());
         }
 
-        return new RunResult { Wall = stopwatch.Elapsed, AnalyzerTimes = times, DiagnosticsById = Count(diagnostics), Crashes = crashes.ToList() };
+        return new RunResult { Wall = stopwatch.Elapsed, Compile = compile, AnalyzerTimes = times, DiagnosticsById = Count(diagnostics), Crashes = crashes.ToList() };
+    }
+
+    /// <summary>
+    /// Warms up each configuration once, then runs them in turn <paramref name="repeat"/> times, so that a change of load
+    /// on a shared machine falls on every configuration alike; returns the measured runs of each configuration.
+    /// </summary>
+    public static List<RunResult>[] RepeatInterleaved(IReadOnlyList<CorpusFile> files, ImmutableArray<DiagnosticAnalyzer>[] configurations, int repeat)
+    {
+        var results = new List<RunResult>[configurations.Length];
+        for (var c = 0; c < configurations.Length; c++)
+        {
+            Run(files, configurations[c]);
+            results[c] = new List<RunResult>(repeat);
+        }
+
+        for (var i = 0; i < repeat; i++)
+        {
+            for (var c = 0; c < configurations.Length; c++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                results[c].Add(Run(files, configurations[c]));
+            }
+        }
+
+        return results;
     }
 
     /// <summary>Warms up once, then runs <paramref name="repeat"/> times and returns every measured run.</summary>

@@ -359,7 +359,14 @@ namespace Ownership.Analyzers.Contracts
         {
             foreach (var attribute in attributes)
             {
-                var name = attribute.AttributeClass?.ToDisplayString();
+                // Most attributes met here are the runtime's (Nullable, CompilerGenerated…): rule them out by their short
+                // name before formatting the full name or decoding their arguments, both costly on metadata symbols.
+                if (attribute.AttributeClass is not { } attributeClass || !IsCandidateName(attributeClass.Name))
+                {
+                    continue;
+                }
+
+                var name = attributeClass.ToDisplayString();
                 var argument = SingleArgument(attribute);
                 switch (name)
                 {
@@ -385,6 +392,23 @@ namespace Ownership.Analyzers.Contracts
             }
 
             return ValueContract.None;
+        }
+
+        private static bool IsCandidateName(string name)
+        {
+            switch (name)
+            {
+                case "OwnedAttribute":
+                case "BorrowedAttribute":
+                case "TransfersAttribute":
+                case "ReleasesAttribute":
+                case "InvalidatesAttribute":
+                case "MustDisposeResourceAttribute":
+                case "HandlesResourceDisposalAttribute":
+                    return true;
+                default:
+                    return false;
+            }
         }
 
         /// <summary>The one scalar constructor argument of an attribute, or null (arrays and errors included).</summary>
