@@ -27,6 +27,7 @@ namespace Ownership.Analyzers.Contracts
         private readonly Dictionary<ISymbol, ValueContract> fileValues;
         private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> methodCache = new ConcurrentDictionary<IMethodSymbol, MethodContract>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, ValueContract> valueCache = new ConcurrentDictionary<ISymbol, ValueContract>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ITypeSymbol, bool> disposableCache = new ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
         private readonly AnalyzerOptions options;
         private readonly INamedTypeSymbol? disposable;
         private readonly INamedTypeSymbol? asyncDisposable;
@@ -122,11 +123,11 @@ namespace Ownership.Analyzers.Contracts
         /// <summary>True when <paramref name="type"/> implements <c>IDisposable</c> or <c>IAsyncDisposable</c>.</summary>
         public bool IsDisposable(ITypeSymbol? type)
         {
-            if (type is null)
-            {
-                return false;
-            }
+            return type is not null && disposableCache.GetOrAdd(type, ComputeIsDisposable);
+        }
 
+        private bool ComputeIsDisposable(ITypeSymbol type)
+        {
             if (SymbolEqualityComparer.Default.Equals(type, disposable) || SymbolEqualityComparer.Default.Equals(type, asyncDisposable))
             {
                 return true;
@@ -359,14 +360,12 @@ namespace Ownership.Analyzers.Contracts
         {
             foreach (var attribute in attributes)
             {
-                // Most attributes met here are the runtime's (Nullable, CompilerGenerated…): rule them out by their short
-                // name before formatting the full name or decoding their arguments, both costly on metadata symbols.
-                if (attribute.AttributeClass is not { } attributeClass || !IsCandidateName(attributeClass.Name))
+                var name = AttributeNames.Of(attribute);
+                if (name is null)
                 {
                     continue;
                 }
 
-                var name = attributeClass.ToDisplayString();
                 var argument = SingleArgument(attribute);
                 switch (name)
                 {
@@ -392,23 +391,6 @@ namespace Ownership.Analyzers.Contracts
             }
 
             return ValueContract.None;
-        }
-
-        private static bool IsCandidateName(string name)
-        {
-            switch (name)
-            {
-                case "OwnedAttribute":
-                case "BorrowedAttribute":
-                case "TransfersAttribute":
-                case "ReleasesAttribute":
-                case "InvalidatesAttribute":
-                case "MustDisposeResourceAttribute":
-                case "HandlesResourceDisposalAttribute":
-                    return true;
-                default:
-                    return false;
-            }
         }
 
         /// <summary>The one scalar constructor argument of an attribute, or null (arrays and errors included).</summary>

@@ -55,7 +55,7 @@ namespace Ownership.Analyzers.Rules
 
             foreach (var attribute in method.GetAttributes())
             {
-                var name = attribute.AttributeClass?.ToDisplayString();
+                var name = AttributeNames.Of(attribute);
                 if (method.IsStatic && (name == AttributeNames.Releases || name == AttributeNames.Transfers || name == AttributeNames.Invalidates))
                 {
                     Report(report, attribute, $"[{ShortName(name)}] on a method means 'this', but '{method.Name}' is static; put it on the parameter instead");
@@ -69,7 +69,7 @@ namespace Ownership.Analyzers.Rules
                 CheckBorrowSource(attributes, method, report);
                 foreach (var attribute in attributes)
                 {
-                    var name = attribute.AttributeClass?.ToDisplayString();
+                    var name = AttributeNames.Of(attribute);
                     if (name == AttributeNames.Owned && parameter.RefKind == RefKind.None)
                     {
                         Report(report, attribute, $"[Owned] on parameter '{parameter.Name}' means nothing: use [Transfers] when '{method.Name}' takes ownership, or [Owned] on an out parameter it fills");
@@ -92,7 +92,7 @@ namespace Ownership.Analyzers.Rules
             };
             foreach (var attribute in member.GetAttributes())
             {
-                if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.Owned && type is not null && !CanHoldResource(type))
+                if (AttributeNames.Of(attribute) == AttributeNames.Owned && type is not null && !CanHoldResource(type))
                 {
                     Report(report, attribute, $"[Owned] on '{member.Name}' of type '{type.ToDisplayString()}', which cannot hold a resource; remove it");
                 }
@@ -101,7 +101,7 @@ namespace Ownership.Analyzers.Rules
 
         private static void CheckType(INamedTypeSymbol type, ContractProvider contracts, Action<Diagnostic> report)
         {
-            var owned = type.GetAttributes().FirstOrDefault(attribute => attribute.AttributeClass?.ToDisplayString() == AttributeNames.Owned);
+            var owned = type.GetAttributes().FirstOrDefault(attribute => AttributeNames.Of(attribute) == AttributeNames.Owned);
             if (owned is null || type.TypeKind == TypeKind.Interface || type.IsAbstract || contracts.IsDisposable(type))
             {
                 return;
@@ -129,7 +129,7 @@ namespace Ownership.Analyzers.Rules
             foreach (var parameter in method.Parameters)
             {
                 var attribute = parameter.GetAttributes().FirstOrDefault(candidate =>
-                    candidate.AttributeClass?.ToDisplayString() is AttributeNames.Releases or AttributeNames.Transfers);
+                    AttributeNames.Of(candidate) is AttributeNames.Releases or AttributeNames.Transfers);
                 if (attribute is null || !CanHoldResource(parameter.Type))
                 {
                     continue;
@@ -148,7 +148,7 @@ namespace Ownership.Analyzers.Rules
 
                 if (hasBody && !handled)
                 {
-                    Report(context.ReportDiagnostic, attribute, $"'{parameter.Name}' is marked [{ShortName(attribute.AttributeClass!.ToDisplayString())}], but '{method.Name}' never releases, transfers or stores it; release it or remove the attribute");
+                    Report(context.ReportDiagnostic, attribute, $"'{parameter.Name}' is marked [{ShortName(AttributeNames.Of(attribute))}], but '{method.Name}' never releases, transfers or stores it; release it or remove the attribute");
                 }
             }
         }
@@ -194,8 +194,8 @@ namespace Ownership.Analyzers.Rules
 
         private static void CheckContradiction(ImmutableArray<AttributeData> attributes, string target, Action<Diagnostic> report)
         {
-            var owned = attributes.FirstOrDefault(attribute => attribute.AttributeClass?.ToDisplayString() == AttributeNames.Owned);
-            var borrowed = attributes.FirstOrDefault(attribute => attribute.AttributeClass?.ToDisplayString() == AttributeNames.Borrowed);
+            var owned = attributes.FirstOrDefault(attribute => AttributeNames.Of(attribute) == AttributeNames.Owned);
+            var borrowed = attributes.FirstOrDefault(attribute => AttributeNames.Of(attribute) == AttributeNames.Borrowed);
             if (owned is not null && borrowed is not null)
             {
                 Report(report, borrowed, $"[Owned] and [Borrowed] contradict each other on {target}; keep the one that is true");
@@ -206,7 +206,7 @@ namespace Ownership.Analyzers.Rules
         {
             foreach (var attribute in attributes)
             {
-                if (attribute.AttributeClass?.ToDisplayString() != AttributeNames.Borrowed || attribute.ConstructorArguments.Length != 1 ||
+                if (AttributeNames.Of(attribute) != AttributeNames.Borrowed || attribute.ConstructorArguments.Length != 1 ||
                     attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array || attribute.ConstructorArguments[0].Value is not string source)
                 {
                     continue;

@@ -27,8 +27,9 @@ namespace Ownership.Analyzers.Rules
                 start =>
                 {
                     var type = (INamedTypeSymbol)start.Symbol;
-                    if (type.TypeKind != TypeKind.Class && type.TypeKind != TypeKind.Struct)
+                    if ((type.TypeKind != TypeKind.Class && type.TypeKind != TypeKind.Struct) || !HasFieldThatMayOwn(type, contracts))
                     {
+                        // Most types hold no pointer, handle, array or disposable: nothing to gather for them.
                         return;
                     }
 
@@ -37,6 +38,38 @@ namespace Ownership.Analyzers.Rules
                     start.RegisterSymbolEndAction(end => facts.Report(end.ReportDiagnostic));
                 },
                 SymbolKind.NamedType);
+        }
+
+        private static bool HasFieldThatMayOwn(INamedTypeSymbol type, ContractProvider contracts)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IFieldSymbol { IsStatic: false } field && MayOwn(field.Type, contracts))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool MayOwn(ITypeSymbol type, ContractProvider contracts)
+        {
+            switch (type.TypeKind)
+            {
+                case TypeKind.Pointer:
+                case TypeKind.FunctionPointer:
+                case TypeKind.Array:
+                    return true;
+            }
+
+            if (type.SpecialType == SpecialType.System_IntPtr || type.SpecialType == SpecialType.System_UIntPtr)
+            {
+                return true;
+            }
+
+            return type.SpecialType == SpecialType.None && type.TypeKind != TypeKind.Enum &&
+                   (type.Name == "GCHandle" || contracts.GetType(type).Kind == ContractKind.Owned || contracts.IsDisposable(type));
         }
 
         /// <summary>What one type's members do with its fields, gathered while its bodies are analysed.</summary>
