@@ -15,6 +15,8 @@ namespace Ownership.Analyzers.Rules
             // contract keeps the body in, as before.
             var invalidates = false;
             var mayBorrow = false;
+            IMethodSymbol? lastOwner = null;
+            MethodContract? lastContract = null;
             foreach (var operation in body.Descendants())
             {
                 switch (operation)
@@ -47,16 +49,26 @@ namespace Ownership.Analyzers.Rules
 
                         break;
                     case IParameterReferenceOperation parameter:
-                        if (IsHandedOver(parameter.Parameter, contracts))
+                        if (parameter.Parameter.ContainingSymbol is IMethodSymbol owner)
                         {
-                            return true;
+                            // Almost every parameter read belongs to the same method: look its contract up once.
+                            if (!SymbolEqualityComparer.Default.Equals(owner, lastOwner))
+                            {
+                                lastOwner = owner;
+                                lastContract = contracts.GetMethod(owner);
+                            }
+
+                            if (IsHandedOver(lastContract!.Parameter(parameter.Parameter.Ordinal).Kind))
+                            {
+                                return true;
+                            }
                         }
 
                         mayBorrow |= IsBorrowLike(parameter.Parameter.Type, parameter.Parameter.RefKind);
                         break;
-                    case IPropertyReferenceOperation property:
+                    case IPropertyReferenceOperation property when !mayBorrow && (property.Property.ReturnsByRef || IsBorrowLike(property.Property.Type, RefKind.None)):
                         // An indexer or property may hand out a borrow ([return: Borrowed] ref T this[int]).
-                        mayBorrow |= property.Property.GetMethod is { } getter && !contracts.GetMethod(getter).IsEmpty;
+                        mayBorrow = property.Property.GetMethod is { } getter && !contracts.GetMethod(getter).IsEmpty;
                         break;
                     case ILocalReferenceOperation local:
                         mayBorrow |= IsBorrowLike(local.Local.Type, local.Local.RefKind);
@@ -119,14 +131,8 @@ namespace Ownership.Analyzers.Rules
             return refKind != RefKind.None || type.TypeKind == TypeKind.Pointer || type.IsRefLikeType;
         }
 
-        private static bool IsHandedOver(IParameterSymbol parameter, ContractProvider contracts)
+        private static bool IsHandedOver(ContractKind kind)
         {
-            if (parameter.ContainingSymbol is not IMethodSymbol method)
-            {
-                return false;
-            }
-
-            var kind = contracts.GetMethod(method).Parameter(parameter.Ordinal).Kind;
             return kind == ContractKind.Transfers || kind == ContractKind.Releases || kind == ContractKind.Borrowed;
         }
     }
