@@ -42,8 +42,11 @@ namespace Ownership.CodeFixes
         {
             if (SyntaxFactory.ParseExpression(format.Replace("{0}", value)) is not InvocationExpressionSyntax invocation ||
                 invocation.ContainsDiagnostics ||
-                Bind(invocation, model, position) is not { } method)
+                Bind(invocation, model, position) is not { } method ||
+                method.Name.StartsWith("ZeroFree", System.StringComparison.Ordinal))
             {
+                // Marshal.ZeroFree*: the contracts may name it for any hglobal or cotaskmem block, but it zeroes up to the
+                // first zero byte (or char), past the end of a block that is not a string: never write it for one.
                 return null;
             }
 
