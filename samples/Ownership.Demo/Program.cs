@@ -52,10 +52,13 @@ public static class Program
         Heading(
             "2. Double free after clear() — seed 001, a vector store's flat buffer",
             "Seed001ClearThenInitialize.cs",
-            "OWN002: '_vectors' is released again; it was already released on the line above.");
+            "OWN009: 'Clear' releases field '_vectors' but leaves it dangling; OWN002: in the one-method form, '_vectors' is released again.");
         using var allocator = new CheckedAllocator(NativeAllocator.Shared);
+
+        // Not disposed: after the bug its buffer cannot be freed again; disposing the checked allocator releases it.
         var store = new Seed001ClearThenInitialize(allocator, dimension: 8);
-        RunTime("CheckedAllocator, clear then re-initialize with dimension 16", () => store.ClearThenInitialize(16, 32));
+        store.Clear();
+        RunTime("CheckedAllocator, Clear() then Initialize() with dimension 16", () => store.Initialize(16, 32));
     }
 
     private static void DungeonStalePointer()

@@ -1,10 +1,10 @@
+using System;
 using Ownership.Allocators;
 
 namespace Ownership.Demo.Bugs;
 
 /// <summary>Seed 001: clear() frees the flat buffer but keeps the pointer; initialize() frees it again.</summary>
-/// <remarks>No release method: once the bug has struck the buffer cannot be freed again; the demo's checked allocator releases it.</remarks>
-internal sealed unsafe class Seed001ClearThenInitialize
+internal sealed unsafe class Seed001ClearThenInitialize : IDisposable
 {
     private readonly CheckedAllocator _allocator;
 
@@ -18,12 +18,24 @@ internal sealed unsafe class Seed001ClearThenInitialize
     }
 
     // begin buggy
+    public void Clear()
+    {
+        _allocator.Free(_vectors);          // frees the flat buffer, but the field still points to it (OWN009)
+    }
+
+    public void Initialize(int dimension, int capacity)
+    {
+        if (_vectors != null)               // "check and free before allocating" finds the stale pointer...
+        {
+            _allocator.Free(_vectors);      // ... and frees it again
+        }
+
+        _vectors = (float*)_allocator.Allocate((nuint)(dimension * capacity * sizeof(float)));
+    }
+
     public void ClearThenInitialize(int dimension, int capacity)
     {
-        // clear_database(): frees the flat buffer, but the field still points to it
-        _allocator.Free(_vectors);
-
-        // initialize(): "check and free before allocating" finds the stale pointer and frees it again (OWN002)
+        _allocator.Free(_vectors);          // the same two steps in one method: the double free is plain to see (OWN002)
         if (_vectors != null)
         {
             _allocator.Free(_vectors);
@@ -32,4 +44,13 @@ internal sealed unsafe class Seed001ClearThenInitialize
         _vectors = (float*)_allocator.Allocate((nuint)(dimension * capacity * sizeof(float)));
     }
     // end buggy
+
+    public void Dispose()
+    {
+        if (_vectors != null)
+        {
+            _allocator.Free(_vectors);
+            _vectors = null;
+        }
+    }
 }
