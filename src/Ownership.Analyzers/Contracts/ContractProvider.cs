@@ -299,6 +299,13 @@ namespace Ownership.Analyzers.Contracts
                 }
             }
 
+            // A method of the user's own that implements an annotated interface member keeps that member's contract
+            // (a custom IAllocator's Free releases). Only source methods: the runtime's implementations have none to inherit.
+            if (method.Locations.Length > 0 && method.Locations[0].IsInSource && ImplementedContract(method) is { } implemented)
+            {
+                return implemented;
+            }
+
             // Dispose() releases its receiver: the IDisposable contract itself.
             if ((method.Name == "Dispose" || method.Name == "DisposeAsync") && method.Parameters.Length == 0 && !method.IsStatic &&
                 IsDisposable(method.ContainingType))
@@ -313,6 +320,36 @@ namespace Ownership.Analyzers.Contracts
             }
 
             return MethodContract.Empty;
+        }
+
+        private MethodContract? ImplementedContract(IMethodSymbol method)
+        {
+            foreach (var implemented in method.ExplicitInterfaceImplementations)
+            {
+                var contract = GetMethod(implemented);
+                if (!contract.IsEmpty)
+                {
+                    return contract;
+                }
+            }
+
+            foreach (var candidateInterface in method.ContainingType.AllInterfaces)
+            {
+                foreach (var member in candidateInterface.GetMembers(method.Name))
+                {
+                    if (member is IMethodSymbol interfaceMethod &&
+                        SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(interfaceMethod), method))
+                    {
+                        var contract = GetMethod(interfaceMethod);
+                        if (!contract.IsEmpty)
+                        {
+                            return contract;
+                        }
+                    }
+                }
+            }
+
+            return null;
         }
 
         private MethodContract FromAttributes(IMethodSymbol method)

@@ -170,6 +170,28 @@ public class ContractTests
         });
     }
 
+    [Fact]
+    public Task A_users_implementation_of_an_annotated_interface_keeps_its_contracts()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members("""
+            void M(MyAllocator allocator)
+            {
+                void* p = allocator.Allocate(64);
+                allocator.Free(p);
+                {|OWN002:allocator.Free(p)|};
+                void* q = {|OWN003:allocator.Allocate(8)|};
+            }
+            """, """
+            public sealed unsafe class MyAllocator : IAllocator
+            {
+                public void* Allocate(nuint byteCount, nuint alignment = 16) => NativeMemory.AlignedAlloc(byteCount, alignment);
+                public void Free(void* pointer) => NativeMemory.AlignedFree(pointer);
+                public void* Reallocate(void* pointer, nuint byteCount) => NativeMemory.AlignedRealloc(pointer, byteCount, 16);
+            }
+
+            """));
+    }
+
     [Theory]
     [InlineData("NativeLib.open_buffer return=owned", "is not a documentation-comment ID")]
     [InlineData("M:NativeLib.open_buffer(System.Int32)", "has no contract")]
