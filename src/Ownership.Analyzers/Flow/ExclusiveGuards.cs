@@ -7,7 +7,8 @@ namespace Ownership.Analyzers.Flow
 {
     /// <summary>
     /// Tells when two statements can never run on the same path: one sits under <c>if (flag)</c> and the other under
-    /// <c>if (!flag)</c> (or its <c>else</c>), for a flag the body never assigns after its declaration. The dataflow merges
+    /// <c>if (!flag)</c> (or its <c>else</c>), or under <c>count &gt; 0</c> and <c>count &lt;= 0</c>, for names the body never
+    /// assigns after their declaration. The dataflow merges
     /// such paths; a "some path" finding between two exclusive places is not real, so it is not reported.
     /// </summary>
     internal sealed class ExclusiveGuards
@@ -30,7 +31,7 @@ namespace Ownership.Analyzers.Flow
 
             foreach (var guard in Guards(second))
             {
-                if (firstGuards.TryGetValue(guard.Key, out var polarity) && polarity != guard.Value && !IsAssigned(guard.Key))
+                if (firstGuards.TryGetValue(guard.Key, out var other) && other.Holds != guard.Value.Holds && !IsAnyAssigned(guard.Value.Names))
                 {
                     return true;
                 }
@@ -39,29 +40,29 @@ namespace Ownership.Analyzers.Flow
             return false;
         }
 
-        /// <summary>The simple flags that must hold for <paramref name="node"/> to run, with the value each must have.</summary>
-        private static Dictionary<string, bool> Guards(SyntaxNode node)
+        /// <summary>
+        /// The simple conditions that must hold for <paramref name="node"/> to run: a flag, or a comparison of names and
+        /// constants (<c>count &gt; 0</c>), keyed by a canonical form, with whether it must be true and the names it reads.
+        /// </summary>
+        private static Dictionary<string, (bool Holds, List<string> Names)> Guards(SyntaxNode node)
         {
-            var guards = new Dictionary<string, bool>();
+            var guards = new Dictionary<string, (bool, List<string>)>();
             var child = node;
             for (var parent = node.Parent; parent is not null && parent is not MemberDeclarationSyntax; child = parent, parent = parent.Parent)
             {
                 if (parent is IfStatementSyntax ifStatement && !ReferenceEquals(child, ifStatement.Condition))
                 {
                     var inThen = ReferenceEquals(child, ifStatement.Statement);
-                    if (Flag(ifStatement.Condition, out var name, out var negated) && !guards.ContainsKey(name))
+                    var names = new List<string>();
+                    if (Condition(ifStatement.Condition, names, out var key, out var negated) && !guards.ContainsKey(key))
                     {
-                        guards.Add(name, inThen != negated);
+                        guards.Add(key, (inThen != negated, names));
                     }
-                }
-                else if (parent is ElseClauseSyntax)
-                {
-                    continue;
                 }
                 else if (parent is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or ForStatementSyntax or
                          WhileStatementSyntax or DoStatementSyntax or ForEachStatementSyntax)
                 {
-                    // Inside a loop or another body a flag may differ between runs: stop here.
+                    // Inside a loop or another body a condition may differ between runs: stop here.
                     break;
                 }
             }
@@ -69,9 +70,11 @@ namespace Ownership.Analyzers.Flow
             return guards;
         }
 
-        private static bool Flag(ExpressionSyntax condition, out string name, out bool negated)
+        /// <summary>A canonical key for a flag or a comparison, and whether the condition is the key's negation.</summary>
+        private static bool Condition(ExpressionSyntax condition, List<string> names, out string key, out bool negated)
         {
             negated = false;
+            key = string.Empty;
             while (true)
             {
                 switch (condition)
@@ -84,13 +87,62 @@ namespace Ownership.Analyzers.Flow
                         condition = not.Operand;
                         continue;
                     case IdentifierNameSyntax identifier:
-                        name = identifier.Identifier.ValueText;
+                        key = identifier.Identifier.ValueText;
+                        names.Add(key);
+                        return true;
+                    case BinaryExpressionSyntax binary when Comparison(binary.Kind(), out var op, out var flips) &&
+                                                            Operand(binary.Left, names) is { } left && Operand(binary.Right, names) is { } right:
+                        // a != b is the negation of a == b, a >= b of a < b, a <= b of a > b.
+                        key = left + op + right;
+                        negated ^= flips;
                         return true;
                     default:
-                        name = string.Empty;
                         return false;
                 }
             }
+        }
+
+        private static bool Comparison(SyntaxKind kind, out string op, out bool flips)
+        {
+            (op, flips) = kind switch
+            {
+                SyntaxKind.EqualsExpression => ("==", false),
+                SyntaxKind.NotEqualsExpression => ("==", true),
+                SyntaxKind.LessThanExpression => ("<", false),
+                SyntaxKind.GreaterThanOrEqualExpression => ("<", true),
+                SyntaxKind.GreaterThanExpression => (">", false),
+                SyntaxKind.LessThanOrEqualExpression => (">", true),
+                _ => (string.Empty, false),
+            };
+            return op.Length > 0;
+        }
+
+        /// <summary>A name or a constant, as text; null for anything that could change between two reads (calls, members).</summary>
+        private static string? Operand(ExpressionSyntax operand, List<string> names)
+        {
+            switch (operand)
+            {
+                case IdentifierNameSyntax identifier:
+                    names.Add(identifier.Identifier.ValueText);
+                    return identifier.Identifier.ValueText;
+                case LiteralExpressionSyntax literal:
+                    return literal.Token.Text;
+                default:
+                    return null;
+            }
+        }
+
+        private bool IsAnyAssigned(List<string> names)
+        {
+            foreach (var name in names)
+            {
+                if (IsAssigned(name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>True when the body assigns the flag anywhere (beyond its declaration), or passes it by ref or out.</summary>

@@ -166,6 +166,16 @@ public class OWN002DoubleReleaseTests
             {|OWN002:Api.Destroy(p)|};
         }
         """,
+        // The condition's name changes between the two tests: both releases can run.
+        """
+        void M(int count)
+        {
+            byte* p = {|OWN003:Api.Create(8)|};
+            if (count > 0) Api.Destroy(p);
+            count = 0;
+            if (count <= 0) {|OWN002:Api.Destroy(p)|};
+        }
+        """,
         // Double free of an unannotated pointer parameter.
         """
         void M(byte* p)
@@ -341,6 +351,20 @@ public class OWN002DoubleReleaseTests
 
             Console.WriteLine(done);
             if (!done) Api.Destroy(p);
+        }
+        """,
+        // Released under complementary comparisons of names the body never assigns.
+        """
+        void M(int count, int mode)
+        {
+            byte* p = Api.Create(8);
+            if (count > 0) Api.Destroy(p);
+            Console.WriteLine(count);
+            if (count <= 0) Api.Destroy(p);
+
+            byte* q = Api.Create(8);
+            if (mode == 1) Api.Destroy(q);
+            if (mode != 1) Api.Destroy(q);
         }
         """,
         // Loop that frees and re-acquires.
