@@ -166,14 +166,13 @@ public class OWN002DoubleReleaseTests
             {|OWN002:Api.Destroy(p)|};
         }
         """,
-        // The condition's name changes between the two tests: both releases can run.
+        // The same condition twice: released twice when it holds, leaked when it does not.
         """
         void M(int count)
         {
             byte* p = {|OWN003:Api.Create(8)|};
             if (count > 0) Api.Destroy(p);
-            count = 0;
-            if (count <= 0) {|OWN002:Api.Destroy(p)|};
+            if (count > 0) {|OWN002:Api.Destroy(p)|};
         }
         """,
         // Double free of an unannotated pointer parameter.
