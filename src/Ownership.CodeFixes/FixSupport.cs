@@ -22,6 +22,15 @@ namespace Ownership.CodeFixes
             return compilation is null ? null : ContractProvider.Create(compilation, document.Project.AnalyzerOptions, cancellationToken);
         }
 
+        /// <summary>
+        /// True when the document does not parse: no fix is offered then. The formatter that cleans up a fix can fail on
+        /// broken syntax next to the edit (seen with a stray '[' before a member), and a fix there could only make it worse.
+        /// </summary>
+        public static bool IsInBrokenCode(SyntaxNode root, Microsoft.CodeAnalysis.Text.TextSpan span)
+        {
+            return !root.FullSpan.Contains(span) || root.ContainsDiagnostics;
+        }
+
         /// <summary>The diagnostic's release call format (<c>{0}</c> for the value), when the analyzer knew one.</summary>
         public static string? ReleaseCall(Diagnostic diagnostic) =>
             diagnostic.Properties.TryGetValue(FlowDiagnostics.ReleaseCallProperty, out var call) && !string.IsNullOrEmpty(call) ? call : null;

@@ -44,6 +44,13 @@ namespace Ownership.CodeFixes
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
             var diagnostic = context.Diagnostics[0];
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is not null && FixSupport.IsInBrokenCode(root, diagnostic.Location.SourceSpan))
+            {
+                // On code that does not parse, a fix could only make it worse (and the formatter may fail on it).
+                return;
+            }
+
             var fixes = await PlanAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
             if (fixes.Count == 0)
             {

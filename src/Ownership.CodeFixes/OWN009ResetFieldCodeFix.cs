@@ -37,6 +37,12 @@ namespace Ownership.CodeFixes
             }
 
             var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is not null && FixSupport.IsInBrokenCode(root, diagnostic.Location.SourceSpan))
+            {
+                // On code that does not parse, a fix could only make it worse (and the formatter may fail on it).
+                return;
+            }
+
             var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
             if (root is null || model is null ||
                 root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax release ||
