@@ -23,9 +23,23 @@ namespace Ownership.CodeFixes
         }
 
         /// <summary>
-        /// True when the document does not parse: no fix is offered then. The formatter that cleans up a fix can fail on
-        /// broken syntax next to the edit (seen with a stray '[' before a member), and a fix there could only make it worse.
+        /// The syntax root and semantic model a fix works on, or null when either is missing or the document does not
+        /// parse. No fix is offered then: the formatter that cleans up a fix can fail on broken syntax next to the edit
+        /// (seen with a stray '[' before a member), and a fix there could only make it worse.
         /// </summary>
+        public static async Task<(SyntaxNode Root, SemanticModel Model)?> ParsedAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || IsInBrokenCode(root, diagnostic.Location.SourceSpan))
+            {
+                return null;
+            }
+
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            return model is null ? null : (root, model);
+        }
+
+        /// <summary>True when the document does not parse (or the span is not in it): no fix is offered there.</summary>
         public static bool IsInBrokenCode(SyntaxNode root, Microsoft.CodeAnalysis.Text.TextSpan span)
         {
             return !root.FullSpan.Contains(span) || root.ContainsDiagnostics;

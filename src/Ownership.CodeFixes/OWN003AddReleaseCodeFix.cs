@@ -46,15 +46,12 @@ namespace Ownership.CodeFixes
                 return;
             }
 
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is not null && FixSupport.IsInBrokenCode(root, diagnostic.Location.SourceSpan))
+            if (await FixSupport.ParsedAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is not var (root, model))
             {
-                // On code that does not parse, a fix could only make it worse (and the formatter may fail on it).
                 return;
             }
 
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null || !(FixSupport.Outermost(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)) is { } acquisition))
+            if (!(FixSupport.Outermost(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)) is { } acquisition))
             {
                 return;
             }

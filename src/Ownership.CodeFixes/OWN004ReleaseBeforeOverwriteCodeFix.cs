@@ -32,15 +32,7 @@ namespace Ownership.CodeFixes
         {
             var diagnostic = context.Diagnostics[0];
             var call = FixSupport.ReleaseCall(diagnostic);
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is not null && FixSupport.IsInBrokenCode(root, diagnostic.Location.SourceSpan))
-            {
-                // On code that does not parse, a fix could only make it worse (and the formatter may fail on it).
-                return;
-            }
-
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (call is null || root is null || model is null)
+            if (call is null || await FixSupport.ParsedAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is not var (root, model))
             {
                 return;
             }

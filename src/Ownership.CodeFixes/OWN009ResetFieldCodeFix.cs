@@ -36,16 +36,12 @@ namespace Ownership.CodeFixes
                 return;
             }
 
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is not null && FixSupport.IsInBrokenCode(root, diagnostic.Location.SourceSpan))
+            if (await FixSupport.ParsedAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is not var (root, model))
             {
-                // On code that does not parse, a fix could only make it worse (and the formatter may fail on it).
                 return;
             }
 
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null ||
-                root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax release ||
+            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax release ||
                 release.Parent is not ExpressionStatementSyntax statement ||
                 !(statement.Parent is BlockSyntax || statement.Parent is SwitchSectionSyntax))
             {

@@ -36,15 +36,12 @@ namespace Ownership.CodeFixes
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
             var diagnostic = context.Diagnostics[0];
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is not null && FixSupport.IsInBrokenCode(root, diagnostic.Location.SourceSpan))
+            if (await FixSupport.ParsedAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is not var (root, model))
             {
-                // On code that does not parse, a fix could only make it worse (and the formatter may fail on it).
                 return;
             }
 
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null || model.Compilation.GetTypeByMetadataName(OwnedAttribute) is null)
+            if (model.Compilation.GetTypeByMetadataName(OwnedAttribute) is null)
             {
                 return;
             }
