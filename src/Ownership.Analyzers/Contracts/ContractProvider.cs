@@ -256,6 +256,26 @@ namespace Ownership.Analyzers.Contracts
             return true;
         }
 
+        /// <summary>Types whose values can be, or point into, a resource: pointers, handles, arrays, owned types, disposables.</summary>
+        public bool CanHoldResource(ITypeSymbol type)
+        {
+            switch (type.TypeKind)
+            {
+                case TypeKind.Pointer:
+                case TypeKind.FunctionPointer:
+                case TypeKind.Array:
+                    return true;
+            }
+
+            if (type.SpecialType == SpecialType.System_IntPtr || type.SpecialType == SpecialType.System_UIntPtr)
+            {
+                return true;
+            }
+
+            return type.SpecialType == SpecialType.None && type.TypeKind != TypeKind.Enum &&
+                   (type.Name == "GCHandle" || GetType(type).Kind == ContractKind.Owned || IsDisposable(type));
+        }
+
         /// <summary>With ownership_track_all_disposables: an IDisposable whose creation makes it the creator's to dispose.</summary>
         public bool IsDisposableToTrack(ITypeSymbol? type)
         {

@@ -96,7 +96,7 @@ namespace Ownership.Analyzers.Flow
                             // caller's check; a deallocator's own body may release through lower-level calls.
                             Bind(state, index, NewResource(ResourceKind.Owned, null, parameter.Locations.IsEmpty ? Location.None : parameter.Locations[0], parameter.Name, null, contracts.IsDisposable(parameter.Type)), StateFlags.Owned);
                         }
-                        else if (CanHoldResource(parameter.Type))
+                        else if (contracts.CanHoldResource(parameter.Type))
                         {
                             // Someone else's value: tracked for use after release, never for leaks.
                             var kind = contract.Kind == ContractKind.Borrowed ? ResourceKind.Borrow : ResourceKind.FieldContent;
@@ -111,7 +111,7 @@ namespace Ownership.Analyzers.Flow
                         }
 
                         break;
-                    case IFieldSymbol field when CanHoldResource(field.Type):
+                    case IFieldSymbol field when contracts.CanHoldResource(field.Type):
                         var fieldContract = contracts.GetMember(field);
                         var content = NewResource(ResourceKind.FieldContent, null, field.Locations.IsEmpty ? Location.None : field.Locations[0], field.Name, fieldContract.Family, contracts.IsDisposable(field.Type));
                         if (content >= 0)
@@ -158,30 +158,6 @@ namespace Ownership.Analyzers.Flow
             var resource = new Resource(resources.Count, kind, site, location, name, origin ?? (site is null ? "parameter " + name : name), family, isDisposable);
             resources.Add(resource);
             return resource.Id;
-        }
-
-        /// <summary>Types whose values can be, or point into, a resource worth following from the start of a body.</summary>
-        private bool CanHoldResource(ITypeSymbol type)
-        {
-            switch (type.TypeKind)
-            {
-                case TypeKind.Pointer:
-                case TypeKind.FunctionPointer:
-                case TypeKind.Array:
-                    return true;
-            }
-
-            if (type.SpecialType == SpecialType.System_IntPtr || type.SpecialType == SpecialType.System_UIntPtr)
-            {
-                return true;
-            }
-
-            if (type.SpecialType != SpecialType.None || type.TypeKind == TypeKind.Enum)
-            {
-                return false;
-            }
-
-            return type.Name == "GCHandle" || contracts.GetType(type).Kind == ContractKind.Owned || contracts.IsDisposable(type);
         }
     }
 }

@@ -44,32 +44,13 @@ namespace Ownership.Analyzers.Rules
         {
             foreach (var member in type.GetMembers())
             {
-                if (member is IFieldSymbol { IsStatic: false } field && MayOwn(field.Type, contracts))
+                if (member is IFieldSymbol { IsStatic: false } field && contracts.CanHoldResource(field.Type))
                 {
                     return true;
                 }
             }
 
             return false;
-        }
-
-        private static bool MayOwn(ITypeSymbol type, ContractProvider contracts)
-        {
-            switch (type.TypeKind)
-            {
-                case TypeKind.Pointer:
-                case TypeKind.FunctionPointer:
-                case TypeKind.Array:
-                    return true;
-            }
-
-            if (type.SpecialType == SpecialType.System_IntPtr || type.SpecialType == SpecialType.System_UIntPtr)
-            {
-                return true;
-            }
-
-            return type.SpecialType == SpecialType.None && type.TypeKind != TypeKind.Enum &&
-                   (type.Name == "GCHandle" || contracts.GetType(type).Kind == ContractKind.Owned || contracts.IsDisposable(type));
         }
 
         /// <summary>What one type's members do with its fields, gathered while its bodies are analysed.</summary>
