@@ -44,10 +44,7 @@ namespace Ownership.Analyzers.Flow
         /// <summary>What a borrow's source is: a local, parameter or field symbol, or <c>this</c>.</summary>
         private object? SourceSymbolOf(IOperation? source)
         {
-            while (source is IConversionOperation conversion)
-            {
-                source = conversion.Operand;
-            }
+            source = source?.WithoutConversions();
 
             switch (source)
             {
@@ -69,10 +66,7 @@ namespace Ownership.Analyzers.Flow
 
         private string SourceNameOf(IOperation source)
         {
-            while (source is IConversionOperation conversion)
-            {
-                source = conversion.Operand;
-            }
+            source = source.WithoutConversions();
 
             return SourceSymbolOf(source) switch
             {

@@ -823,10 +823,7 @@ namespace Ownership.Analyzers.Flow
         /// <summary>The value of a variable read, without evaluating anything.</summary>
         private ulong Peek(IOperation? operation, FlowState state)
         {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
+            operation = operation?.WithoutConversions();
 
             var variable = operation is null ? -1 : VariableOfTarget(operation);
             return variable < 0 ? 0 : state.PointsTo[variable];
@@ -834,10 +831,7 @@ namespace Ownership.Analyzers.Flow
 
         private static bool IsNullConstant(IOperation operation)
         {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
+            operation = operation.WithoutConversions();
 
             switch (operation)
             {
@@ -1155,10 +1149,7 @@ namespace Ownership.Analyzers.Flow
 
         private string NameOf(IOperation? operation, Resource resource)
         {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
+            operation = operation?.WithoutConversions();
 
             switch (operation)
             {

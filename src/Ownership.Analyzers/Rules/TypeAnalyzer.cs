@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Ownership.Analyzers.Contracts;
+using Ownership.Analyzers.Flow;
 
 namespace Ownership.Analyzers.Rules
 {
@@ -232,10 +233,7 @@ namespace Ownership.Analyzers.Rules
 
             private bool IsAcquisition(IOperation? value, SyntaxTree tree)
             {
-                while (value is IConversionOperation conversion)
-                {
-                    value = conversion.Operand;
-                }
+                value = value?.WithoutConversions();
 
                 return value switch
                 {
@@ -262,10 +260,7 @@ namespace Ownership.Analyzers.Rules
             /// <summary>The field of this type that <paramref name="operation"/> reads on <c>this</c>, or null.</summary>
             private IFieldSymbol? OwnField(IOperation? operation)
             {
-                while (operation is IConversionOperation conversion)
-                {
-                    operation = conversion.Operand;
-                }
+                operation = operation?.WithoutConversions();
 
                 return operation is IFieldReferenceOperation { Field: { IsStatic: false } field, Instance: IInstanceReferenceOperation } &&
                        SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, type.OriginalDefinition)
@@ -276,10 +271,7 @@ namespace Ownership.Analyzers.Rules
             /// <summary>A field of this type, or an element of one (<c>blocks[i]</c>): releasing elements in a loop counts.</summary>
             private IFieldSymbol? OwnFieldOrElement(IOperation? operation)
             {
-                while (operation is IConversionOperation conversion)
-                {
-                    operation = conversion.Operand;
-                }
+                operation = operation?.WithoutConversions();
 
                 return operation switch
                 {
