@@ -43,8 +43,14 @@ namespace Ownership.Analyzers.Rules
             foreach (var block in context.OperationBlocks)
             {
                 var root = RootOf(block);
-                if (root is null || ReferenceEquals(root, analyzed) ||
-                    !RelevanceScan.MayHoldResources(root, contracts, contracts.IsOptionOn(root.Syntax.SyntaxTree, Options.TrackAllDisposables)))
+                if (root is null || ReferenceEquals(root, analyzed))
+                {
+                    continue;
+                }
+
+                var tree = root.Syntax.SyntaxTree;
+                var trackAllDisposables = contracts.IsOptionOn(tree, Options.TrackAllDisposables);
+                if (!RelevanceScan.MayHoldResources(root, contracts, trackAllDisposables))
                 {
                     continue;
                 }
@@ -53,8 +59,7 @@ namespace Ownership.Analyzers.Rules
                 var graph = context.GetControlFlowGraph(block);
                 var captured = CapturedNames(root.Syntax);
                 var reporter = new FlowDiagnostics(context.ReportDiagnostic, contracts);
-                var tree = root.Syntax.SyntaxTree;
-                var settings = new FlowSettings(captured, contracts.IsOptionOn(tree, Options.LeaksOnExceptionPaths), contracts.IsOptionOn(tree, Options.TrackAllDisposables));
+                var settings = new FlowSettings(captured, contracts.IsOptionOn(tree, Options.LeaksOnExceptionPaths), trackAllDisposables);
                 AnalyzeGraph(graph, context.OwningSymbol as IMethodSymbol, contracts, reporter, settings, context);
             }
         }
