@@ -7,7 +7,8 @@ namespace Ownership.Analyzers
 {
     /// <summary>
     /// The base of every Ownership analyzer: concurrent, silent on generated code, and handed the contracts of a
-    /// compilation once, at its start. Nothing is registered when the compilation can hold no resource.
+    /// compilation at its start (built once per compilation and shared by the analyzers). Nothing is registered when
+    /// the compilation can hold no resource.
     /// </summary>
     public abstract class OwnershipAnalyzer : DiagnosticAnalyzer
     {
@@ -18,7 +19,7 @@ namespace Ownership.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var contracts = ContractProvider.Create(start.Compilation, start.Options, start.CancellationToken);
+                var contracts = ContractProvider.For(start.Compilation, start.Options, start.CancellationToken);
                 if (!contracts.HasAnything)
                 {
                     return;

@@ -24,6 +24,9 @@ internal sealed class RunResult
 
     public Dictionary<DiagnosticAnalyzer, TimeSpan> AnalyzerTimes { get; init; } = new();
 
+    /// <summary>Bytes allocated (by the analyzer driver and the analyzers) while the analyzers ran.</summary>
+    public long Allocated { get; init; }
+
     public Dictionary<string, int> DiagnosticsById { get; init; } = new();
 
     public List<string> Crashes { get; init; } = new();
@@ -65,8 +68,10 @@ internal static class Measurement
         // and declarations the compiler needs anyway. The analysis result carries each analyzer's telemetry.
         var compilerDiagnostics = compilation.GetDiagnostics();
         var compile = stopwatch.Elapsed;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
         var result = withAnalyzers.GetAnalysisResultAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var diagnostics = compilerDiagnostics.AddRange(result.GetAllDiagnostics());
         stopwatch.Stop();
 
@@ -81,7 +86,7 @@ internal static class Measurement
             crashes.Enqueue(crash.GetMessage());
         }
 
-        return new RunResult { Wall = stopwatch.Elapsed, Compile = compile, AnalyzerTimes = times, DiagnosticsById = Count(diagnostics), Crashes = crashes.ToList() };
+        return new RunResult { Wall = stopwatch.Elapsed, Compile = compile, AnalyzerTimes = times, DiagnosticsById = Count(diagnostics), Crashes = crashes.ToList(), Allocated = allocated };
     }
 
     /// <summary>

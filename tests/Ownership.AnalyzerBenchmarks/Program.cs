@@ -46,10 +46,18 @@ public static class Program
                 "plain" => Corpus.Generate(files, seed: 7, ownershipShare: 0),
                 _ => Corpus.Generate(files),
             };
-            foreach (var run in Measurement.Repeat(scenario, sets.Ownership, repeat))
+            // The driver alone (an analyzer that asks for every body and symbol and does nothing) allocates too:
+            // subtracting it leaves what Ownership's own code allocates.
+            var driverOnly = Measurement.Median(Measurement.Repeat(scenario, ImmutableArray.Create<DiagnosticAnalyzer>(new DriverOnlyAnalyzer()), repeat).Select(r => TimeSpan.FromTicks(r.Allocated)));
+            var runs = Measurement.Repeat(scenario, sets.Ownership, repeat);
+            foreach (var run in runs)
             {
-                Console.WriteLine($"Ownership {Ms(run.TimeOf(sets.Ownership))}; gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB, GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms");
+                var each = string.Join(", ", sets.Ownership.Select(a => $"{a.GetType().Name} {Ms(run.TimeOf(new[] { a }))}"));
+                Console.WriteLine($"Ownership {Ms(run.TimeOf(sets.Ownership))} ({each}); allocated by Ownership {(run.Allocated - driverOnly.Ticks) >> 10:N0} KiB (driver alone {driverOnly.Ticks >> 10:N0} KiB)");
             }
+
+            var medians = string.Join(", ", sets.Ownership.Select(a => $"{a.GetType().Name} {Ms(Measurement.Median(runs.Select(r => r.TimeOf(new[] { a }))))}"));
+            Console.WriteLine($"Median: Ownership {Ms(Measurement.Median(runs.Select(r => r.TimeOf(sets.Ownership))))} ({medians})");
 
             return 0;
         }

@@ -13,6 +13,9 @@ namespace Ownership.Analyzers.Contracts
         public const string MustDisposeResource = "JetBrains.Annotations.MustDisposeResourceAttribute";
         public const string HandlesResourceDisposal = "JetBrains.Annotations.HandlesResourceDisposalAttribute";
 
+        /// <summary>Every attribute above.</summary>
+        public static readonly string[] All = { Owned, Borrowed, Transfers, Releases, Invalidates, MustDisposeResource, HandlesResourceDisposal };
+
         /// <summary>
         /// The full name of an attribute this package reads, or null for any other. Most attributes met are the runtime's
         /// (Nullable, CompilerGenerated…): they are ruled out by their short name before the costly full name is formatted.

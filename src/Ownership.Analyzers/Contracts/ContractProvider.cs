@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -23,11 +24,19 @@ namespace Ownership.Analyzers.Contracts
         private static readonly ImmutableArray<ContractLine> CatalogLines = ReadCatalog(out CatalogErrors);
         private static readonly ImmutableArray<ContractError> CatalogErrors;
 
+        /// <summary>
+        /// The provider of each live compilation, shared by the three analyzers that run over it, so that the catalog is
+        /// resolved and the caches filled once. The one static table of the package, and safe: it is keyed by the
+        /// compilation, holds nothing beyond the compilation's life, and never hands one compilation's answers to another.
+        /// </summary>
+        private static readonly ConditionalWeakTable<Compilation, ContractProvider> PerCompilation = new ConditionalWeakTable<Compilation, ContractProvider>();
+
         private readonly Dictionary<ISymbol, MethodContract> fileMethods;
         private readonly Dictionary<ISymbol, ValueContract> fileValues;
         private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> methodCache = new ConcurrentDictionary<IMethodSymbol, MethodContract>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, ValueContract> valueCache = new ConcurrentDictionary<ISymbol, ValueContract>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, bool> disposableCache = new ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IAssemblySymbol, bool> annotatedAssemblies = new ConcurrentDictionary<IAssemblySymbol, bool>(SymbolEqualityComparer.Default);
         private readonly AnalyzerOptions options;
         private readonly INamedTypeSymbol? disposable;
         private readonly INamedTypeSymbol? asyncDisposable;
@@ -61,6 +70,28 @@ namespace Ownership.Analyzers.Contracts
         /// <summary>Malformed lines of users' contract files (and of the catalog, which a test keeps empty).</summary>
         public ImmutableArray<ContractError> Errors { get; }
 
+        /// <summary>
+        /// The provider for <paramref name="compilation"/> under <paramref name="options"/>: the one another Ownership
+        /// analyzer already built for the same compilation and the same options, else a new one.
+        /// </summary>
+        public static ContractProvider For(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
+        {
+            if (PerCompilation.TryGetValue(compilation, out var shared) && shared.IsFor(options))
+            {
+                return shared;
+            }
+
+            var created = Create(compilation, options, cancellationToken);
+            if (shared is not null)
+            {
+                return created;
+            }
+
+            // Two analyzers starting together may both build one: the first one kept serves every later analyzer.
+            var kept = PerCompilation.GetValue(compilation, _ => created);
+            return kept.IsFor(options) ? kept : created;
+        }
+
         /// <summary>Resolves the contract files of one compilation against its symbols.</summary>
         public static ContractProvider Create(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
         {
@@ -87,6 +118,13 @@ namespace Ownership.Analyzers.Contracts
             Resolve(compilation, userLines, reportUnresolved: true, methods, values, errors);
             Resolve(compilation, CatalogLines, reportUnresolved: false, methods, values, errors);
             return new ContractProvider(compilation, options, methods, values, errors.ToImmutableArray());
+        }
+
+        /// <summary>Same contract files and the same .editorconfig options: the answers would be the same.</summary>
+        private bool IsFor(AnalyzerOptions other)
+        {
+            return ReferenceEquals(options, other) ||
+                   (options.AdditionalFiles == other.AdditionalFiles && ReferenceEquals(options.AnalyzerConfigOptionsProvider, other.AnalyzerConfigOptionsProvider));
         }
 
         /// <summary>Reads an <c>.editorconfig</c> option for <paramref name="tree"/> (<c>true</c>/<c>false</c>).</summary>
@@ -123,7 +161,9 @@ namespace Ownership.Analyzers.Contracts
         /// <summary>True when <paramref name="type"/> implements <c>IDisposable</c> or <c>IAsyncDisposable</c>.</summary>
         public bool IsDisposable(ITypeSymbol? type)
         {
-            return type is not null && disposableCache.GetOrAdd(type, ComputeIsDisposable);
+            // List<int> and List<string> implement the same interfaces as List<T>: one answer per definition, which
+            // spares substituting the interfaces of every constructed type.
+            return type is not null && disposableCache.GetOrAdd(type.OriginalDefinition, ComputeIsDisposable);
         }
 
         private bool ComputeIsDisposable(ITypeSymbol type)
@@ -298,7 +338,7 @@ namespace Ownership.Analyzers.Contracts
 
         private MethodContract ComputeMethod(IMethodSymbol method)
         {
-            var fromAttributes = FromAttributes(method);
+            var fromAttributes = MayBeAnnotated(method) ? FromAttributes(method) : MethodContract.Empty;
             if (!fromAttributes.IsEmpty)
             {
                 return fromAttributes;
@@ -403,13 +443,55 @@ namespace Ownership.Analyzers.Contracts
 
         private ValueContract ComputeMember(ISymbol member)
         {
-            var fromAttributes = FromAttributes(member.GetAttributes());
+            var fromAttributes = MayBeAnnotated(member) ? FromAttributes(member.GetAttributes()) : ValueContract.None;
             if (fromAttributes.Kind == ContractKind.Owned)
             {
                 return fromAttributes;
             }
 
             return fileValues.TryGetValue(member, out var fromFile) ? fromFile : ValueContract.None;
+        }
+
+        /// <summary>
+        /// False for a member of a referenced assembly that can carry none of the attributes read here: one that neither
+        /// references Ownership.Annotations or JetBrains.Annotations nor defines a copy of the attributes (the runtime's,
+        /// most packages'). Reading attributes from metadata is costly, and most calls in any body go to such assemblies.
+        /// </summary>
+        private bool MayBeAnnotated(ISymbol member)
+        {
+            var assembly = member.ContainingAssembly;
+            return assembly is null || assembly is ISourceAssemblySymbol || annotatedAssemblies.GetOrAdd(assembly, ComputeMayBeAnnotated);
+        }
+
+        private static bool ComputeMayBeAnnotated(IAssemblySymbol assembly)
+        {
+            switch (assembly.Identity.Name)
+            {
+                case "Ownership.Annotations":
+                case "JetBrains.Annotations":
+                    return true;
+            }
+
+            foreach (var module in assembly.Modules)
+            {
+                foreach (var referenced in module.ReferencedAssemblies)
+                {
+                    if (referenced.Name == "Ownership.Annotations" || referenced.Name == "JetBrains.Annotations")
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            foreach (var attribute in AttributeNames.All)
+            {
+                if (assembly.GetTypeByMetadataName(attribute) is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Reads the Ownership attributes (matched by full name) and JetBrains' disposal attributes.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -17,17 +18,33 @@ namespace Ownership.Analyzers.Rules
             var mayBorrow = false;
             IMethodSymbol? lastOwner = null;
             MethodContract? lastContract = null;
-            foreach (var operation in body.Descendants())
+
+            // Visited in any order (every answer below is a flag), with a stack of our own: Descendants() allocates an
+            // enumerator per node, and type tests against operation interfaces cost more than a switch on the kind.
+            var pending = new Stack<IOperation>();
+            pending.Push(body);
+            while (pending.Count > 0)
             {
-                switch (operation)
+                var operation = pending.Pop();
+                foreach (var child in operation.ChildOperations)
                 {
-                    case IFieldReferenceOperation field when contracts.GetMember(field.Field).Kind == ContractKind.Owned:
-                    case IObjectCreationOperation { Type: { } created } when trackAllDisposables && contracts.IsDisposable(created):
-                    case { Syntax: FixedStatementSyntax }:
+                    pending.Push(child);
+                }
+
+                switch (operation.Kind)
+                {
+                    case OperationKind.FieldReference:
+                        if (contracts.GetMember(((IFieldReferenceOperation)operation).Field).Kind == ContractKind.Owned)
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case OperationKind.None when operation.Syntax is FixedStatementSyntax:
                         // Pointers pinned by fixed must not outlive the statement.
                         return true;
-                    case IInvocationOperation invocation:
-                        switch (Relevance(contracts.GetMethod(invocation.TargetMethod)))
+                    case OperationKind.Invocation:
+                        switch (Relevance(contracts.GetMethod(((IInvocationOperation)operation).TargetMethod)))
                         {
                             case Found.Resource:
                                 return true;
@@ -37,8 +54,14 @@ namespace Ownership.Analyzers.Rules
                         }
 
                         break;
-                    case IObjectCreationOperation { Constructor: { } constructor }:
-                        switch (Relevance(contracts.GetMethod(constructor)))
+                    case OperationKind.ObjectCreation:
+                        var creation = (IObjectCreationOperation)operation;
+                        if (trackAllDisposables && creation.Type is { } created && contracts.IsDisposable(created))
+                        {
+                            return true;
+                        }
+
+                        switch (creation.Constructor is { } constructor ? Relevance(contracts.GetMethod(constructor)) : Found.Nothing)
                         {
                             case Found.Resource:
                                 return true;
@@ -48,8 +71,9 @@ namespace Ownership.Analyzers.Rules
                         }
 
                         break;
-                    case IParameterReferenceOperation parameter:
-                        if (parameter.Parameter.ContainingSymbol is IMethodSymbol owner)
+                    case OperationKind.ParameterReference:
+                        var parameter = ((IParameterReferenceOperation)operation).Parameter;
+                        if (parameter.ContainingSymbol is IMethodSymbol owner)
                         {
                             // Almost every parameter read belongs to the same method: look its contract up once.
                             if (!SymbolEqualityComparer.Default.Equals(owner, lastOwner))
@@ -58,22 +82,28 @@ namespace Ownership.Analyzers.Rules
                                 lastContract = contracts.GetMethod(owner);
                             }
 
-                            if (IsHandedOver(lastContract!.Parameter(parameter.Parameter.Ordinal).Kind))
+                            if (IsHandedOver(lastContract!.Parameter(parameter.Ordinal).Kind))
                             {
                                 return true;
                             }
                         }
 
-                        mayBorrow |= IsBorrowLike(parameter.Parameter.Type, parameter.Parameter.RefKind);
+                        mayBorrow |= IsBorrowLike(parameter.Type, parameter.RefKind);
                         break;
-                    case IPropertyReferenceOperation property when !mayBorrow && (property.Property.ReturnsByRef || IsBorrowLike(property.Property.Type, RefKind.None)):
+                    case OperationKind.PropertyReference when !mayBorrow:
                         // An indexer or property may hand out a borrow ([return: Borrowed] ref T this[int]).
-                        mayBorrow = property.Property.GetMethod is { } getter && !contracts.GetMethod(getter).IsEmpty;
+                        var property = ((IPropertyReferenceOperation)operation).Property;
+                        if (property.ReturnsByRef || IsBorrowLike(property.Type, RefKind.None))
+                        {
+                            mayBorrow = property.GetMethod is { } getter && !contracts.GetMethod(getter).IsEmpty;
+                        }
+
                         break;
-                    case ILocalReferenceOperation local:
-                        mayBorrow |= IsBorrowLike(local.Local.Type, local.Local.RefKind);
+                    case OperationKind.LocalReference:
+                        var local = ((ILocalReferenceOperation)operation).Local;
+                        mayBorrow |= IsBorrowLike(local.Type, local.RefKind);
                         break;
-                    case IAddressOfOperation:
+                    case OperationKind.AddressOf:
                         mayBorrow = true;
                         break;
                 }

@@ -257,9 +257,59 @@ public class ContractTests
         Assert.Equal(ContractKind.Borrowed, line.Entries[0].Value.Kind);
     }
 
+    [Fact]
+    public void Analyzers_of_one_compilation_share_one_provider()
+    {
+        var compilation = CSharpCompilation.Create("Shared", references: TestCompilation.References);
+        var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty);
+        var first = ContractProvider.For(compilation, options, default);
+
+        Assert.Same(first, ContractProvider.For(compilation, options, default));
+        Assert.Same(first, ContractProvider.For(compilation, new AnalyzerOptions(options.AdditionalFiles, options.AnalyzerConfigOptionsProvider), default));
+        Assert.NotSame(first, ContractProvider.For(compilation.Clone(), options, default));
+
+        // Other contract files give other answers: never the shared provider.
+        var withFile = new AnalyzerOptions(ImmutableArray.Create<AdditionalText>(new ContractFileText("lib.ownership.txt", NativeLibContracts)));
+        Assert.NotSame(first, ContractProvider.For(compilation, withFile, default));
+    }
+
+    [Theory]
+    [InlineData("using Ownership;", "")]
+    [InlineData("using Ownership;", "namespace Ownership { public sealed class OwnedAttribute : System.Attribute { } }")]
+    [InlineData("using JetBrains.Annotations;", "namespace JetBrains.Annotations { public sealed class MustDisposeResourceAttribute : System.Attribute { } }")]
+    public void Attributes_are_read_from_a_compiled_library(string usings, string ownCopy)
+    {
+        // The library references Ownership.Annotations (first case) or declares its own copy of the attribute and nothing
+        // else (the others): either way its compiled members keep their contracts.
+        var attribute = usings.Contains("JetBrains", StringComparison.Ordinal) ? "MustDisposeResource" : "return: Owned";
+        var references = ownCopy.Length == 0 ? TestCompilation.References : RuntimeReferences().ToImmutableArray();
+        var image = new MemoryStream();
+        var emitted = CSharpCompilation.Create(
+                "AnnotatedLib",
+                new[] { CSharpSyntaxTree.ParseText($"{usings} public static class Lib {{ [{attribute}] public static System.IO.Stream Open() => System.IO.Stream.Null; }} {ownCopy}") },
+                references,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary))
+            .Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        var library = MetadataReference.CreateFromImage(image.ToArray());
+        var compilation = CSharpCompilation.Create("User", references: TestCompilation.References.Add(library));
+        var open = (IMethodSymbol)DocumentationCommentId.GetFirstSymbolForDeclarationId("M:Lib.Open", compilation)!;
+
+        var contract = ContractProvider.Create(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), default).GetMethod(open);
+
+        Assert.Equal(ContractKind.Owned, contract.Return.Kind);
+    }
+
     private static IEnumerable<MetadataReference> RuntimeReferences()
     {
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
         return paths.Select(path => MetadataReference.CreateFromFile(path));
+    }
+
+    private sealed class ContractFileText(string path, string text) : AdditionalText
+    {
+        public override string Path { get; } = path;
+
+        public override SourceText GetText(System.Threading.CancellationToken cancellationToken = default) => SourceText.From(text);
     }
 }

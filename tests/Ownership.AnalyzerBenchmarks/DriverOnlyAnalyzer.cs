@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Ownership.AnalyzerBenchmarks;
+
+/// <summary>
+/// Asks the analyzer driver for what Ownership asks (every operation block and every member symbol) and does nothing
+/// with it: the allocations of a run with it alone are the driver's, not any analyzer's.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class DriverOnlyAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly DiagnosticDescriptor Never = new("BENCH000", "Never reported", "Never reported", "Benchmark", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Never);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationBlockAction(_ => { });
+        context.RegisterSymbolAction(_ => { }, SymbolKind.Method, SymbolKind.Field, SymbolKind.Property, SymbolKind.NamedType);
+    }
+}
