@@ -51,19 +51,32 @@ namespace Ownership.Analyzers.Flow
 
         private ulong Evaluate(IOperation? operation, FlowState state)
         {
-            switch (operation)
+            if (operation is null)
             {
-                case null:
+                return 0;
+            }
+
+            // A switch on the kind, not on the operation's interfaces: this runs for every operation of every pass, and
+            // each failed interface test costs a walk over the operation's interface map.
+            switch (operation.Kind)
+            {
+                case OperationKind.LocalReference:
+                    return state.PointsTo[VariableOf(((ILocalReferenceOperation)operation).Local)];
+                case OperationKind.ParameterReference:
+                    return state.PointsTo[VariableOf(((IParameterReferenceOperation)operation).Parameter)];
+                case OperationKind.FlowCaptureReference:
+                    return state.PointsTo[VariableOf(((IFlowCaptureReferenceOperation)operation).Id)];
+                case OperationKind.FieldReference:
+                    var field = (IFieldReferenceOperation)operation;
+                    if (IsTrackedField(field))
+                    {
+                        return state.PointsTo[VariableOf(field.Field)];
+                    }
+
+                    Use(Evaluate(field.Instance, state), field.Instance, state);
                     return 0;
-                case ILocalReferenceOperation local:
-                    return state.PointsTo[VariableOf(local.Local)];
-                case IParameterReferenceOperation parameter:
-                    return state.PointsTo[VariableOf(parameter.Parameter)];
-                case IFlowCaptureReferenceOperation captureReference:
-                    return state.PointsTo[VariableOf(captureReference.Id)];
-                case IFieldReferenceOperation field when IsTrackedField(field):
-                    return state.PointsTo[VariableOf(field.Field)];
-                case IFlowCaptureOperation capture:
+                case OperationKind.FlowCapture:
+                    var capture = (IFlowCaptureOperation)operation;
                     var capturedVariable = VariableOfTarget(capture.Value);
                     if (capturedVariable >= 0)
                     {
@@ -74,39 +87,46 @@ namespace Ownership.Analyzers.Flow
                     var captured = Evaluate(capture.Value, state);
                     state.PointsTo[VariableOf(capture.Id)] = captured;
                     return captured;
-                case IConversionOperation conversion:
+                case OperationKind.Conversion:
+                    var conversion = (IConversionOperation)operation;
                     var converted = Evaluate(conversion.Operand, state);
                     return IsSpanOverArray(conversion)
                         ? Borrow(conversion, conversion.Operand, converted, BorrowOrigin.View, state)
                         : converted;
-                case IExpressionStatementOperation statement:
-                    return Evaluate(statement.Operation, state);
-                case ISimpleAssignmentOperation assignment:
-                    return Assign(assignment, state);
-                case ICompoundAssignmentOperation compound:
+                case OperationKind.ExpressionStatement:
+                    return Evaluate(((IExpressionStatementOperation)operation).Operation, state);
+                case OperationKind.SimpleAssignment:
+                    return Assign((ISimpleAssignmentOperation)operation, state);
+                case OperationKind.CompoundAssignment:
+                    var compound = (ICompoundAssignmentOperation)operation;
                     var target = Evaluate(compound.Target, state);
                     Use(target, compound.Target, state);
                     Use(Evaluate(compound.Value, state), compound.Value, state);
                     return target;
-                case IIncrementOrDecrementOperation increment:
+                case OperationKind.Increment:
+                case OperationKind.Decrement:
+                    var increment = (IIncrementOrDecrementOperation)operation;
                     var incremented = Evaluate(increment.Target, state);
                     Use(incremented, increment.Target, state);
                     return incremented;
-                case IBinaryOperation binary:
-                    return Binary(binary, state);
-                case IUnaryOperation unary:
+                case OperationKind.Binary:
+                    return Binary((IBinaryOperation)operation, state);
+                case OperationKind.Unary:
+                    var unary = (IUnaryOperation)operation;
                     var operand = Evaluate(unary.Operand, state);
                     Use(operand, unary.Operand, state);
                     return 0;
-                case IIsNullOperation isNull:
-                    Evaluate(isNull.Operand, state);
+                case OperationKind.IsNull:
+                    Evaluate(((IIsNullOperation)operation).Operand, state);
                     return 0;
-                case IIsPatternOperation isPattern:
-                    Evaluate(isPattern.Value, state);
+                case OperationKind.IsPattern:
+                    Evaluate(((IIsPatternOperation)operation).Value, state);
                     return 0;
-                case IInvocationOperation invocation:
+                case OperationKind.Invocation:
+                    var invocation = (IInvocationOperation)operation;
                     return Invoke(invocation, invocation.TargetMethod, invocation.Instance, invocation.Arguments, state);
-                case IObjectCreationOperation creation:
+                case OperationKind.ObjectCreation:
+                    var creation = (IObjectCreationOperation)operation;
                     var created = creation.Constructor is null ? 0 : Invoke(creation, creation.Constructor, null, creation.Arguments, state);
                     if (created == 0 && trackAllDisposables && contracts.IsDisposableToTrack(creation.Type))
                     {
@@ -115,7 +135,8 @@ namespace Ownership.Analyzers.Flow
 
                     Evaluate(creation.Initializer, state);
                     return created;
-                case IArrayElementReferenceOperation element:
+                case OperationKind.ArrayElementReference:
+                    var element = (IArrayElementReferenceOperation)operation;
                     Use(Evaluate(element.ArrayReference, state), element.ArrayReference, state);
                     foreach (var index in element.Indices)
                     {
@@ -123,38 +144,41 @@ namespace Ownership.Analyzers.Flow
                     }
 
                     return 0;
-                case IPropertyReferenceOperation { Property.Name: "IsAllocated" } allocated:
-                    // Asking a GCHandle whether it is allocated is how code avoids a double Free.
-                    Evaluate(allocated.Instance, state);
+                case OperationKind.PropertyReference:
+                    var property = (IPropertyReferenceOperation)operation;
+                    switch (property.Property.Name)
+                    {
+                        case "IsAllocated":
+                            // Asking a GCHandle whether it is allocated is how code avoids a double Free.
+                            Evaluate(property.Instance, state);
+                            return 0;
+                        case "Length" or "IsEmpty" when property.Instance?.Type?.IsRefLikeType == true:
+                            // A span's length lives in the span, not in the storage it points to.
+                            Evaluate(property.Instance, state);
+                            return 0;
+                        default:
+                            return Property(property, state);
+                    }
+
+                case OperationKind.Argument:
+                    return Evaluate(((IArgumentOperation)operation).Value, state);
+                case OperationKind.AddressOf:
+                    Evaluate(((IAddressOfOperation)operation).Reference, state);
+                    return Foreign(operation, state);
+                case OperationKind.ArrayCreation:
+                    Unknown(operation, state);
+                    return Foreign(operation, state);
+                case OperationKind.Literal:
+                case OperationKind.DefaultValue:
+                case OperationKind.InstanceReference:
+                case OperationKind.TypeOf:
+                case OperationKind.SizeOf:
+                case OperationKind.LocalFunction:
                     return 0;
-                case IPropertyReferenceOperation { Property.Name: "Length" or "IsEmpty", Instance.Type.IsRefLikeType: true } length:
-                    // A span's length lives in the span, not in the storage it points to.
-                    Evaluate(length.Instance, state);
-                    return 0;
-                case IPropertyReferenceOperation property:
-                    return Property(property, state);
-                case IFieldReferenceOperation otherField:
-                    Use(Evaluate(otherField.Instance, state), otherField.Instance, state);
-                    return 0;
-                case IArgumentOperation argument:
-                    return Evaluate(argument.Value, state);
-                case IAddressOfOperation addressOf:
-                    Evaluate(addressOf.Reference, state);
-                    return Foreign(addressOf, state);
-                case IArrayCreationOperation arrayCreation:
-                    Unknown(arrayCreation, state);
-                    return Foreign(arrayCreation, state);
-                case ILiteralOperation:
-                case IDefaultValueOperation:
-                case IInstanceReferenceOperation:
-                case ITypeOfOperation:
-                case ISizeOfOperation:
-                case ILocalFunctionOperation:
-                    return 0;
-                case IFlowAnonymousFunctionOperation lambda:
-                    return CapturedLeases(lambda.Syntax, state);
-                case IDelegateCreationOperation delegateCreation:
-                    return Evaluate(delegateCreation.Target, state);
+                case OperationKind.FlowAnonymousFunction:
+                    return CapturedLeases(operation.Syntax, state);
+                case OperationKind.DelegateCreation:
+                    return Evaluate(((IDelegateCreationOperation)operation).Target, state);
                 default:
                     return Unknown(operation, state);
             }
@@ -889,7 +913,7 @@ namespace Ownership.Analyzers.Flow
 
                 foreach (var capture in region.CaptureIds)
                 {
-                    if (variableIndex.TryGetValue(capture, out var index))
+                    if (captureIndex.TryGetValue(capture, out var index))
                     {
                         dying.Add(index);
                     }
@@ -1127,6 +1151,11 @@ namespace Ownership.Analyzers.Flow
                 }
 
                 id = NewResource(ResourceKind.Foreign, site, site.Syntax.GetLocation(), Describe(site), null, false);
+                if (id < 0)
+                {
+                    return 0;
+                }
+
                 resourceBySite.Add(site, id);
             }
 

@@ -58,13 +58,26 @@ namespace Ownership.Analyzers.Flow
             }
         }
 
-        private int VariableOf(object key)
+        private int VariableOf(ISymbol symbol)
         {
-            if (!variableIndex.TryGetValue(key, out var index))
+            if (!variableIndex.TryGetValue(symbol, out var index))
             {
                 index = variables.Count;
-                variables.Add(key);
-                variableIndex.Add(key, index);
+                variables.Add(symbol);
+                variableIndex.Add(symbol, index);
+            }
+
+            return index;
+        }
+
+        /// <summary>A flow capture's variable: kept apart from the symbols' so that looking one up boxes nothing.</summary>
+        private int VariableOf(CaptureId capture)
+        {
+            if (!captureIndex.TryGetValue(capture, out var index))
+            {
+                index = variables.Count;
+                variables.Add(capture);
+                captureIndex.Add(capture, index);
             }
 
             return index;
@@ -83,7 +96,7 @@ namespace Ownership.Analyzers.Flow
 
         private FlowState CreateEntryState()
         {
-            var state = new FlowState(VariableCount);
+            var state = new FlowState(VariableCount, resourceCapacity);
             for (var index = 0; index < variables.Count; index++)
             {
                 switch (variables[index])
@@ -150,8 +163,9 @@ namespace Ownership.Analyzers.Flow
 
         private int NewResource(ResourceKind kind, IOperation? site, Location location, string name, string? family, bool isDisposable, string? origin = null)
         {
-            if (resources.Count >= FlowState.MaxResources)
+            if (resources.Count >= resourceCapacity)
             {
+                outOfRoom = true;
                 return -1;
             }
 

@@ -21,7 +21,8 @@ namespace Ownership.Analyzers.Flow
         private readonly ContractProvider contracts;
         private readonly IFlowReport report;
         private readonly CancellationToken cancellationToken;
-        private readonly Dictionary<object, int> variableIndex = new Dictionary<object, int>();
+        private readonly Dictionary<ISymbol, int> variableIndex = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<CaptureId, int> captureIndex = new Dictionary<CaptureId, int>();
         private readonly List<object> variables = new List<object>();
         private readonly List<Resource> resources = new List<Resource>();
         private readonly Dictionary<object, int> resourceBySite = new Dictionary<object, int>();
@@ -32,10 +33,13 @@ namespace Ownership.Analyzers.Flow
         private readonly HashSet<(int, int, int)> reported = new HashSet<(int, int, int)>();
         private readonly bool[] isFinallyBlock;
         private readonly ExclusiveGuards guards;
+        private readonly int resourceCapacity;
         private bool reporting;
+        private bool outOfRoom;
 
-        private BodyAnalysis(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, IFlowReport report, FlowSettings settings, CancellationToken cancellationToken)
+        private BodyAnalysis(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, IFlowReport report, FlowSettings settings, int resourceCapacity, CancellationToken cancellationToken)
         {
+            this.resourceCapacity = resourceCapacity;
             capturedNames = settings.CapturedNames;
             leaksOnExceptionPaths = settings.LeaksOnExceptionPaths;
             trackAllDisposables = settings.TrackAllDisposables;
@@ -62,12 +66,20 @@ namespace Ownership.Analyzers.Flow
         /// <summary>Analyzes one body (a method, a lambda or a local function) and reports through <paramref name="report"/>.</summary>
         public static void Run(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, IFlowReport report, FlowSettings settings, CancellationToken cancellationToken)
         {
-            new BodyAnalysis(graph, method, contracts, report, settings, cancellationToken).Run();
+            // Most bodies hold a handful of resources: their states have room for 16, a quarter of the bytes to copy at
+            // every branch. A body that needs more is analysed again from the start, before anything is reported.
+            if (!new BodyAnalysis(graph, method, contracts, report, settings, SmallCapacity, cancellationToken).Run())
+            {
+                new BodyAnalysis(graph, method, contracts, report, settings, FlowState.MaxResources, cancellationToken).Run();
+            }
         }
+
+        private const int SmallCapacity = 16;
 
         private int VariableCount => variables.Count;
 
-        private void Run()
+        /// <summary>False when the body needs more resources than the states have room for: nothing was reported.</summary>
+        private bool Run()
         {
             CollectVariables();
             var blocks = graph.Blocks;
@@ -76,12 +88,12 @@ namespace Ownership.Analyzers.Flow
 
             // Round-robin in block order reaches the fixpoint quickly on the reducible graphs C# produces; a block is run
             // again only when its input changed since its last run, since the same input gives the same output.
-            var scratch = new FlowState(VariableCount);
+            var scratch = new FlowState(VariableCount, resourceCapacity);
             var dirty = new bool[blocks.Length];
             dirty[0] = true;
             var changed = true;
             var passes = 0;
-            while (changed && passes++ < 50)
+            while (changed && passes++ < 50 && !outOfRoom)
             {
                 changed = false;
                 foreach (var block in blocks)
@@ -120,6 +132,11 @@ namespace Ownership.Analyzers.Flow
                 }
             }
 
+            if (outOfRoom && resourceCapacity < FlowState.MaxResources)
+            {
+                return false;
+            }
+
             reporting = true;
             foreach (var block in blocks)
             {
@@ -131,6 +148,7 @@ namespace Ownership.Analyzers.Flow
             }
 
             JudgeExit();
+            return true;
         }
 
         /// <summary>Runs one block's operations and hands the state on each outgoing branch to <paramref name="sink"/>.</summary>

@@ -4,16 +4,16 @@ namespace Ownership.Analyzers.Flow
 {
     /// <summary>
     /// The abstract state at one program point: for each variable the set of resources it may point to (a bit set of
-    /// at most 64 resources), and for each resource its <see cref="ResourceState"/>.
+    /// at most 64 resources; the states of one body all have room for the same number), and for each resource its <see cref="ResourceState"/>.
     /// </summary>
     internal sealed class FlowState
     {
         public const int MaxResources = 64;
 
-        public FlowState(int variableCount)
+        public FlowState(int variableCount, int resourceCapacity)
         {
             PointsTo = new ulong[variableCount];
-            Resources = new ResourceState[MaxResources];
+            Resources = new ResourceState[resourceCapacity];
         }
 
         private FlowState(ulong[] pointsTo, ResourceState[] resources)

@@ -321,6 +321,32 @@ public class OWN003LeakTests
     [MemberData(nameof(Silent))]
     public Task Stays_silent(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(20)]
+    [InlineData(40)]
+    public Task Bodies_with_many_resources_report_each_finding_once(int count)
+    {
+        // More values than a first, small analysis of the body has room for: it is analysed again with room for 64,
+        // and the findings of the values past the first 16 are reported, once each.
+        var lines = new System.Text.StringBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            lines.AppendLine($"byte* p{i} = (byte*)NativeMemory.Alloc(8);");
+        }
+
+        lines.AppendLine("byte* last = (byte*){|OWN003:NativeMemory.Alloc(8)|};");
+        lines.AppendLine("NativeMemory.Free(p0);");
+        lines.AppendLine("{|OWN002:NativeMemory.Free(p0)|};");
+        for (var i = 1; i < count; i++)
+        {
+            lines.AppendLine($"NativeMemory.Free(p{i});");
+        }
+
+        lines.AppendLine($"{{|OWN002:NativeMemory.Free(p{count - 1})|}};");
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members("void M()\n{\n" + lines + "}\n"));
+    }
+
     [Fact]
     public Task Exception_paths_are_reported_with_the_option_on()
     {
