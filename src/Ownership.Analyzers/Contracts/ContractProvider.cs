@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -37,6 +38,9 @@ namespace Ownership.Analyzers.Contracts
         private readonly ConcurrentDictionary<ISymbol, ValueContract> valueCache = new ConcurrentDictionary<ISymbol, ValueContract>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, bool> disposableCache = new ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IAssemblySymbol, bool> annotatedAssemblies = new ConcurrentDictionary<IAssemblySymbol, bool>(SymbolEqualityComparer.Default);
+        private readonly Func<IMethodSymbol, MethodContract> computeMethod;
+        private readonly Func<ISymbol, ValueContract> computeMember;
+        private readonly Func<ITypeSymbol, bool> computeIsDisposable;
         private readonly AnalyzerOptions options;
         private readonly INamedTypeSymbol? disposable;
         private readonly INamedTypeSymbol? asyncDisposable;
@@ -48,6 +52,10 @@ namespace Ownership.Analyzers.Contracts
             Dictionary<ISymbol, ValueContract> fileValues,
             ImmutableArray<ContractError> errors)
         {
+            // One delegate each for the caches' GetOrAdd: an instance method group converts to a new delegate at every call.
+            computeMethod = ComputeMethod;
+            computeMember = ComputeMember;
+            computeIsDisposable = ComputeIsDisposable;
             this.options = options;
             this.fileMethods = fileMethods;
             this.fileValues = fileValues;
@@ -143,13 +151,13 @@ namespace Ownership.Analyzers.Contracts
         public MethodContract GetMethod(IMethodSymbol method)
         {
             var definition = method.ReducedFrom ?? method.OriginalDefinition;
-            return methodCache.GetOrAdd(definition, ComputeMethod);
+            return methodCache.GetOrAdd(definition, computeMethod);
         }
 
         /// <summary>What a field or property holds: owned (with family) or nothing.</summary>
         public ValueContract GetMember(ISymbol member)
         {
-            return valueCache.GetOrAdd(member.OriginalDefinition, ComputeMember);
+            return valueCache.GetOrAdd(member.OriginalDefinition, computeMember);
         }
 
         /// <summary>True when every instance of <paramref name="type"/> is a resource (an [Owned] type or a catalog type).</summary>
@@ -163,7 +171,7 @@ namespace Ownership.Analyzers.Contracts
         {
             // List<int> and List<string> implement the same interfaces as List<T>: one answer per definition, which
             // spares substituting the interfaces of every constructed type.
-            return type is not null && disposableCache.GetOrAdd(type.OriginalDefinition, ComputeIsDisposable);
+            return type is not null && disposableCache.GetOrAdd(type.OriginalDefinition, computeIsDisposable);
         }
 
         private bool ComputeIsDisposable(ITypeSymbol type)

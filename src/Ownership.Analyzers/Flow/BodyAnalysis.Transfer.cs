@@ -1206,20 +1206,6 @@ namespace Ownership.Analyzers.Flow
             return text.Length > 80 ? text.Substring(0, 79) + "…" : text;
         }
 
-        private static IEnumerable<int> Bits(ulong mask)
-        {
-            while (mask != 0)
-            {
-                var lowest = mask & (~mask + 1);
-                var index = 0;
-                while ((lowest >> index) != 1)
-                {
-                    index++;
-                }
-
-                yield return index;
-                mask &= mask - 1;
-            }
-        }
+        private static ResourceBits Bits(ulong mask) => new ResourceBits(mask);
     }
 }

@@ -41,10 +41,67 @@ namespace Ownership.Analyzers.Rules
                 return;
             }
 
-            context.RegisterSymbolAction(symbol => CheckMethod((IMethodSymbol)symbol.Symbol, symbol.ReportDiagnostic), SymbolKind.Method);
-            context.RegisterSymbolAction(symbol => CheckMember(symbol.Symbol, symbol.ReportDiagnostic), SymbolKind.Field, SymbolKind.Property);
-            context.RegisterSymbolAction(symbol => CheckType((INamedTypeSymbol)symbol.Symbol, contracts, symbol.ReportDiagnostic), SymbolKind.NamedType);
+            // Most symbols carry none of the attributes: they are passed over before anything is allocated for them.
+            context.RegisterSymbolAction(
+                symbol =>
+                {
+                    if (IsAnnotated((IMethodSymbol)symbol.Symbol))
+                    {
+                        CheckMethod((IMethodSymbol)symbol.Symbol, symbol.ReportDiagnostic);
+                    }
+                },
+                SymbolKind.Method);
+            context.RegisterSymbolAction(
+                symbol =>
+                {
+                    if (HasOwnershipAttribute(symbol.Symbol.GetAttributes()))
+                    {
+                        CheckMember(symbol.Symbol, symbol.ReportDiagnostic);
+                    }
+                },
+                SymbolKind.Field,
+                SymbolKind.Property);
+            context.RegisterSymbolAction(
+                symbol =>
+                {
+                    if (HasOwnershipAttribute(symbol.Symbol.GetAttributes()))
+                    {
+                        CheckType((INamedTypeSymbol)symbol.Symbol, contracts, symbol.ReportDiagnostic);
+                    }
+                },
+                SymbolKind.NamedType);
             context.RegisterOperationBlockAction(block => CheckReleasedParameters(block, contracts));
+        }
+
+        private static bool IsAnnotated(IMethodSymbol method)
+        {
+            if (HasOwnershipAttribute(method.GetAttributes()) || HasOwnershipAttribute(method.GetReturnTypeAttributes()))
+            {
+                return true;
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (HasOwnershipAttribute(parameter.GetAttributes()))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool HasOwnershipAttribute(ImmutableArray<AttributeData> attributes)
+        {
+            foreach (var attribute in attributes)
+            {
+                if (AttributeNames.Of(attribute) is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static void CheckMethod(IMethodSymbol method, Action<Diagnostic> report)
