@@ -403,21 +403,34 @@ namespace Ownership.Analyzers.Contracts
 
             foreach (var candidateInterface in method.ContainingType.AllInterfaces)
             {
-                foreach (var member in candidateInterface.GetMembers(method.Name))
+                // Contracts belong to definitions: ask IEquatable<T>.Equals before making the members of IEquatable<Order>
+                // and searching for their implementation, which only an annotated member is worth.
+                foreach (var member in candidateInterface.OriginalDefinition.GetMembers(method.Name))
                 {
-                    if (member is IMethodSymbol interfaceMethod &&
-                        SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(interfaceMethod), method))
+                    if (member is IMethodSymbol interfaceMethod && GetMethod(interfaceMethod) is { IsEmpty: false } contract &&
+                        IsImplementedBy(candidateInterface, interfaceMethod, method))
                     {
-                        var contract = GetMethod(interfaceMethod);
-                        if (!contract.IsEmpty)
-                        {
-                            return contract;
-                        }
+                        return contract;
                     }
                 }
             }
 
             return null;
+        }
+
+        /// <summary>True when <paramref name="method"/> implements <paramref name="definition"/> as a member of <paramref name="implemented"/>.</summary>
+        private static bool IsImplementedBy(INamedTypeSymbol implemented, IMethodSymbol definition, IMethodSymbol method)
+        {
+            foreach (var member in implemented.GetMembers(definition.Name))
+            {
+                if (SymbolEqualityComparer.Default.Equals(member.OriginalDefinition, definition) &&
+                    SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(member), method))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private MethodContract FromAttributes(IMethodSymbol method)

@@ -21,7 +21,7 @@ namespace Ownership.Analyzers.Rules
 
             // Visited in any order (every answer below is a flag), with a stack of our own: Descendants() allocates an
             // enumerator per node, and type tests against operation interfaces cost more than a switch on the kind.
-            var pending = new Stack<IOperation>();
+            var pending = new Stack<IOperation>(64);
             pending.Push(body);
             while (pending.Count > 0)
             {
