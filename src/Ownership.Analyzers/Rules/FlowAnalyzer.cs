@@ -57,20 +57,26 @@ namespace Ownership.Analyzers.Rules
 
                 analyzed = root;
                 var graph = context.GetControlFlowGraph(block);
-                var captured = CapturedNames(root.Syntax);
+                var captured = CapturedNames(root.Syntax, out var hasLambdas);
                 var reporter = new FlowDiagnostics(context.ReportDiagnostic, contracts);
                 var settings = new FlowSettings(captured, contracts.IsOptionOn(tree, Options.LeaksOnExceptionPaths), trackAllDisposables);
-                AnalyzeGraph(graph, context.OwningSymbol as IMethodSymbol, contracts, reporter, settings, context);
+                AnalyzeGraph(graph, context.OwningSymbol as IMethodSymbol, contracts, reporter, settings, hasLambdas, context);
             }
         }
 
-        private static void AnalyzeGraph(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, FlowDiagnostics reporter, FlowSettings settings, OperationBlockAnalysisContext context)
+        private static void AnalyzeGraph(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, FlowDiagnostics reporter, FlowSettings settings, bool hasLambdas, OperationBlockAnalysisContext context)
         {
             BodyAnalysis.Run(graph, method, contracts, reporter, settings, context.CancellationToken);
 
             foreach (var localFunction in graph.LocalFunctions)
             {
-                AnalyzeGraph(graph.GetLocalFunctionControlFlowGraph(localFunction, context.CancellationToken), localFunction, contracts, reporter, settings, context);
+                AnalyzeGraph(graph.GetLocalFunctionControlFlowGraph(localFunction, context.CancellationToken), localFunction, contracts, reporter, settings, hasLambdas, context);
+            }
+
+            if (!hasLambdas)
+            {
+                // No lambda in the body's syntax: no need to walk every operation looking for one.
+                return;
             }
 
             foreach (var block in graph.Blocks)
@@ -79,7 +85,7 @@ namespace Ownership.Analyzers.Rules
                 {
                     foreach (var lambda in LambdasIn(operation))
                     {
-                        AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken), lambda.Symbol, contracts, reporter, settings, context);
+                        AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken), lambda.Symbol, contracts, reporter, settings, hasLambdas, context);
                     }
                 }
 
@@ -87,7 +93,7 @@ namespace Ownership.Analyzers.Rules
                 {
                     foreach (var lambda in LambdasIn(block.BranchValue))
                     {
-                        AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken), lambda.Symbol, contracts, reporter, settings, context);
+                        AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken), lambda.Symbol, contracts, reporter, settings, hasLambdas, context);
                     }
                 }
             }
@@ -122,11 +128,14 @@ namespace Ownership.Analyzers.Rules
         }
 
         /// <summary>Names used inside lambdas and local functions: variables they may release or keep behind our back.</summary>
-        private static HashSet<string> CapturedNames(SyntaxNode body)
+        private static HashSet<string> CapturedNames(SyntaxNode body, out bool hasLambdas)
         {
             var names = new HashSet<string>();
+            hasLambdas = false;
             foreach (var node in body.DescendantNodes())
             {
+                // Query clauses are lambdas too, in the operation tree.
+                hasLambdas |= node is AnonymousFunctionExpressionSyntax || node is QueryExpressionSyntax;
                 if (node is AnonymousFunctionExpressionSyntax || node is LocalFunctionStatementSyntax)
                 {
                     foreach (var identifier in node.DescendantNodes())
