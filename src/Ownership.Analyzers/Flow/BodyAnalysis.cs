@@ -34,6 +34,8 @@ namespace Ownership.Analyzers.Flow
         private readonly bool[] isFinallyBlock;
         private readonly ExclusiveGuards guards;
         private readonly int resourceCapacity;
+        private readonly List<FlowState> scratchStates = new List<FlowState>();
+        private int scratchInUse;
         private bool reporting;
         private bool outOfRoom;
 
@@ -192,13 +194,33 @@ namespace Ownership.Analyzers.Flow
             var branchAcquired = BeginStatement();
             Evaluate(block.BranchValue, state);
             EndStatement(branchAcquired, state);
-            var whenConditional = state.Clone();
+            var whenConditional = RentScratch().CopyFrom(state);
             var conditionalWhen = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
             Refine(block.BranchValue, conditionalWhen, whenConditional);
             Refine(block.BranchValue, !conditionalWhen, state);
             FollowBranch(block, block.ConditionalSuccessor, whenConditional, sink, block.BranchValue);
+            ReturnScratch();
             FollowBranch(block, block.FallThroughSuccessor, state, sink, block.BranchValue);
             return state;
+        }
+
+        /// <summary>
+        /// A state to work on until the matching <see cref="ReturnScratch"/>: whatever is kept of it is cloned (the
+        /// sinks do). Rented and returned in nested order, since a branch may run a <c>finally</c> that rents its own.
+        /// </summary>
+        private FlowState RentScratch()
+        {
+            if (scratchInUse == scratchStates.Count)
+            {
+                scratchStates.Add(new FlowState(VariableCount, resourceCapacity));
+            }
+
+            return scratchStates[scratchInUse++];
+        }
+
+        private void ReturnScratch()
+        {
+            scratchInUse--;
         }
 
         private void FollowBranch(BasicBlock source, ControlFlowBranch? branch, FlowState state, Action<BasicBlock, FlowState> sink, IOperation? exitOperation)
@@ -257,7 +279,7 @@ namespace Ownership.Analyzers.Flow
                     }
 
                     var block = blocks[ordinal];
-                    var output = ProcessBlock(block, blockInput.Clone(), (destination, state) =>
+                    var output = ProcessBlock(block, RentScratch().CopyFrom(blockInput), (destination, state) =>
                     {
                         if (destination.Ordinal < first || destination.Ordinal > region.LastBlockOrdinal)
                         {
@@ -288,6 +310,8 @@ namespace Ownership.Analyzers.Flow
                             changed |= result.JoinWith(output);
                         }
                     }
+
+                    ReturnScratch();
                 }
             }
 
