@@ -187,7 +187,10 @@ namespace Ownership.Analyzers.Flow
                     IPropertyReferenceOperation property => $"be stored in '{property.Property.Name}'",
                     _ => "be stored where it outlives the borrow",
                 };
-                Report(7, store, id, () => report.BorrowEscapes(store, borrow.Name, borrow.SourceName, how, borrow.Location));
+                if (IsFirstReport(7, store, id))
+                {
+                    report.BorrowEscapes(store, borrow.Name, borrow.SourceName, how, borrow.Location);
+                }
             }
         }
 
@@ -253,7 +256,10 @@ namespace Ownership.Analyzers.Flow
                 if (borrow.Kind == ResourceKind.Borrow && (borrow.BorrowOrigin == BorrowOrigin.Parameter || borrow.BorrowOrigin == BorrowOrigin.Pinned) &&
                     state.Resources[id].Has(StateFlags.Owned) && IsCollectionAdd(argument))
                 {
-                    Report(7, argument, id, () => report.BorrowEscapes(argument, borrow.Name, borrow.SourceName, "be added to a collection that outlives the borrow", borrow.Location));
+                    if (IsFirstReport(7, argument, id))
+                    {
+                        report.BorrowEscapes(argument, borrow.Name, borrow.SourceName, "be added to a collection that outlives the borrow", borrow.Location);
+                    }
                 }
             }
         }
@@ -297,7 +303,10 @@ namespace Ownership.Analyzers.Flow
                 var how = returnContract == ContractKind.Owned
                     ? "be returned as [Owned]"
                     : "be returned from a method whose return is not [return: Borrowed]";
-                Report(7, returned, id, () => report.BorrowEscapes(returned, borrow.Name, borrow.SourceName, how, borrow.Location));
+                if (IsFirstReport(7, returned, id))
+                {
+                    report.BorrowEscapes(returned, borrow.Name, borrow.SourceName, how, borrow.Location);
+                }
             }
         }
     }

@@ -38,10 +38,14 @@ namespace Ownership.Analyzers.Flow
         {
             foreach (var resource in Bits(acquiredInStatement))
             {
-                if (IsLeakCandidate(state.Resources[resource]) && !state.IsHeld(resource, _ => false))
+                if (IsLeakCandidate(state.Resources[resource]) && !state.IsHeld(resource))
                 {
                     var leaked = resources[resource];
-                    Report(3, leaked.AcquisitionSite, resource, () => report.Leak(leaked, null, LeakKind.Discarded));
+                    if (IsFirstReport(3, leaked.AcquisitionSite, resource))
+                    {
+                        report.Leak(leaked, null, LeakKind.Discarded);
+                    }
+
                     state.Resources[resource] = new ResourceState(StateFlags.Escaped, null);
                 }
             }
@@ -378,7 +382,7 @@ namespace Ownership.Analyzers.Flow
             {
                 var reacquired = (reacquiredWhileHeld & (1UL << id)) != 0;
                 var lost = reacquired ||
-                           ((value & (1UL << id)) == 0 && IsDefinitelyOwned(state.Resources[id]) && !state.IsHeld(id, v => v == variable));
+                           ((value & (1UL << id)) == 0 && IsDefinitelyOwned(state.Resources[id]) && !state.IsHeld(id, variable));
                 if (!lost || resources[id].Kind != ResourceKind.Owned)
                 {
                     continue;
@@ -386,7 +390,11 @@ namespace Ownership.Analyzers.Flow
 
                 var resource = resources[id];
                 var name = variables[variable] is ISymbol symbol ? symbol.Name : resource.Name;
-                Report(4, assignment, id, () => report.Overwrite(assignment, name, resource));
+                if (IsFirstReport(4, assignment, id))
+                {
+                    report.Overwrite(assignment, name, resource);
+                }
+
                 if (!reacquired)
                 {
                     // Reported once here: the lost value is not reported again as a leak.
@@ -596,7 +604,7 @@ namespace Ownership.Analyzers.Flow
             }
 
             var bit = 1UL << id;
-            if (IsDefinitelyOwned(state.Resources[id]) && state.IsHeld(id, _ => false))
+            if (IsDefinitelyOwned(state.Resources[id]) && state.IsHeld(id))
             {
                 // The same site runs again (a loop) while the previous value is still owned and held.
                 reacquiredWhileHeld |= bit;
@@ -627,7 +635,11 @@ namespace Ownership.Analyzers.Flow
                 var name = NameOf(argument, resource);
                 if (NotOwnedReason(resource, family) is { } reason)
                 {
-                    Report(6, call, id, () => report.ReleaseNotOwned(call, name, isTransfer, reason, resource.Location));
+                    if (IsFirstReport(6, call, id))
+                    {
+                        report.ReleaseNotOwned(call, name, isTransfer, reason, resource.Location);
+                    }
+
                     continue;
                 }
 
@@ -638,11 +650,17 @@ namespace Ownership.Analyzers.Flow
 
                 if (current.Has(StateFlags.Gone) && !(resource.IsDisposable && !isTransfer) && !IsInfeasible(current, call))
                 {
-                    Report(2, call, id, () => report.DoubleRelease(call, name, resource, current, isTransfer));
+                    if (IsFirstReport(2, call, id))
+                    {
+                        report.DoubleRelease(call, name, resource, current, isTransfer);
+                    }
                 }
                 else if (!isTransfer && family is not null && resource.Family is not null && family != resource.Family && current.Has(StateFlags.Owned))
                 {
-                    Report(10, call, id, () => report.WrongFamily(call, name, resource, family));
+                    if (IsFirstReport(10, call, id))
+                    {
+                        report.WrongFamily(call, name, resource, family);
+                    }
                 }
 
                 // Whichever resource the variable held on this path, it is the one released: every candidate is.
@@ -686,14 +704,20 @@ namespace Ownership.Analyzers.Flow
                     {
                         var borrow = resources[id];
                         var borrowName = NameOf(at, borrow);
-                        Report(5, at, id, () => report.StaleBorrow(at, borrowName, borrow, current));
+                        if (IsFirstReport(5, at, id))
+                        {
+                            report.StaleBorrow(at, borrowName, borrow, current);
+                        }
                     }
                 }
                 else if (current.Has(StateFlags.Gone) && current.Site is not null && !IsInfeasible(current, at))
                 {
                     var resource = resources[id];
                     var name = NameOf(at, resource);
-                    Report(1, at, id, () => report.UseAfterRelease(at, name, resource, current));
+                    if (IsFirstReport(1, at, id))
+                    {
+                        report.UseAfterRelease(at, name, resource, current);
+                    }
                 }
             }
         }
@@ -711,7 +735,10 @@ namespace Ownership.Analyzers.Flow
                     if (returnContract.Kind != ContractKind.Owned && (IsAcquiredHere(resource, state) || IsDetachedOwnedField(resource, state)))
                     {
                         // Once per return, whichever of its possible values it names.
-                        Report(11, returned, -1, () => report.UnannotatedOwnedReturn(returned, resource, method));
+                        if (IsFirstReport(11, returned, -1))
+                        {
+                            report.UnannotatedOwnedReturn(returned, resource, method);
+                        }
                     }
                 }
             }
@@ -944,7 +971,7 @@ namespace Ownership.Analyzers.Flow
                 foreach (var id in Bits(atExit.PointsTo[variable]))
                 {
                     if (!exitLocations.ContainsKey(id) && resources[id].Kind == ResourceKind.Owned &&
-                        IsLeakCandidate(atExit.Resources[id]) && !atExit.IsHeld(id, dying.Contains))
+                        IsLeakCandidate(atExit.Resources[id]) && !atExit.IsHeld(id, dying))
                     {
                         exitLocations.Add(id, exit);
                     }
@@ -985,7 +1012,10 @@ namespace Ownership.Analyzers.Flow
                 }
 
                 var kind = joined.Flags == StateFlags.Owned ? LeakKind.EveryPath : LeakKind.SomePath;
-                Report(3, resource.AcquisitionSite, leak.Key, () => report.Leak(resource, leak.Value, kind));
+                if (IsFirstReport(3, resource.AcquisitionSite, leak.Key))
+                {
+                    report.Leak(resource, leak.Value, kind);
+                }
             }
         }
 
@@ -1010,7 +1040,10 @@ namespace Ownership.Analyzers.Flow
                     var current = state.Resources[id];
                     if (!resource.IsDisposable && resource.Kind != ResourceKind.Borrow && current.Has(StateFlags.Gone) && current.Site is { } release)
                     {
-                        Report(9, release, id, () => report.DanglingField(release, field, method));
+                        if (IsFirstReport(9, release, id))
+                        {
+                            report.DanglingField(release, field, method);
+                        }
                     }
                 }
             }
@@ -1056,10 +1089,13 @@ namespace Ownership.Analyzers.Flow
             {
                 var current = state.Resources[id];
                 var resource = resources[id];
-                if (resource.Kind == ResourceKind.Owned && IsLeakCandidate(current) && !state.IsHeld(id, dying.Contains))
+                if (resource.Kind == ResourceKind.Owned && IsLeakCandidate(current) && !state.IsHeld(id, dying))
                 {
                     var how = kind == LeakKind.ExceptionPath ? kind : current.Flags == StateFlags.Owned ? LeakKind.EveryPath : LeakKind.SomePath;
-                    Report(3, resource.AcquisitionSite, id, () => report.Leak(resource, exitOf(id), how));
+                    if (IsFirstReport(3, resource.AcquisitionSite, id))
+                    {
+                        report.Leak(resource, exitOf(id), how);
+                    }
                 }
             }
 

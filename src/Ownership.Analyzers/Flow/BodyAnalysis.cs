@@ -427,18 +427,13 @@ namespace Ownership.Analyzers.Flow
             return block.BranchValue ?? (block.Operations.IsEmpty ? null : block.Operations[block.Operations.Length - 1]);
         }
 
-        private void Report(int ruleKey, IOperation? at, int resource, Action action)
+        /// <summary>
+        /// True in the reporting pass, the first time a rule fires at a place for a resource. The callers report
+        /// directly, not through a lambda, since a lambda's captures cost an allocation on every call of its method.
+        /// </summary>
+        private bool IsFirstReport(int ruleKey, IOperation? at, int resource)
         {
-            if (!reporting)
-            {
-                return;
-            }
-
-            var position = at?.Syntax.SpanStart ?? -1;
-            if (reported.Add((ruleKey, position, resource)))
-            {
-                action();
-            }
+            return reporting && reported.Add((ruleKey, at?.Syntax.SpanStart ?? -1, resource));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Ownership.Analyzers.Flow
 {
@@ -99,13 +100,21 @@ namespace Ownership.Analyzers.Flow
             return !held && state.Has(StateFlags.Gone) ? null : state;
         }
 
-        /// <summary>True when some variable other than those in <paramref name="excluded"/> may point to <paramref name="resource"/>.</summary>
-        public bool IsHeld(int resource, Func<int, bool> excluded)
+        /// <summary>True when some variable may point to <paramref name="resource"/>.</summary>
+        public bool IsHeld(int resource) => IsHeld(resource, -1, null);
+
+        /// <summary>True when some variable other than <paramref name="except"/> may point to <paramref name="resource"/>.</summary>
+        public bool IsHeld(int resource, int except) => IsHeld(resource, except, null);
+
+        /// <summary>True when some variable not in <paramref name="except"/> may point to <paramref name="resource"/>.</summary>
+        public bool IsHeld(int resource, HashSet<int> except) => IsHeld(resource, -1, except);
+
+        private bool IsHeld(int resource, int exceptOne, HashSet<int>? exceptAll)
         {
             var bit = 1UL << resource;
             for (var i = 0; i < PointsTo.Length; i++)
             {
-                if ((PointsTo[i] & bit) != 0 && !excluded(i))
+                if ((PointsTo[i] & bit) != 0 && i != exceptOne && (exceptAll is null || !exceptAll.Contains(i)))
                 {
                     return true;
                 }

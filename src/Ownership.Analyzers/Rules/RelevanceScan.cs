@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -11,26 +10,60 @@ namespace Ownership.Analyzers.Rules
     {
         public static bool MayHoldResources(IOperation body, ContractProvider contracts, bool trackAllDisposables)
         {
-            // A call that only invalidates (List<T>.Add, Dictionary<K,V>.Remove…) matters only to a borrow taken in the
-            // same body: business code full of list.Add and no span, pointer or ref is not worth a flow graph. Any other
-            // contract keeps the body in, as before.
-            var invalidates = false;
-            var mayBorrow = false;
-            IMethodSymbol? lastOwner = null;
-            MethodContract? lastContract = null;
+            var scanner = new Scanner(contracts, trackAllDisposables);
+            return scanner.Visit(body, 0);
+        }
 
-            // Visited in any order (every answer below is a flag), with a stack of our own: Descendants() allocates an
-            // enumerator per node, and type tests against operation interfaces cost more than a switch on the kind.
-            var pending = new Stack<IOperation>(64);
-            pending.Push(body);
-            while (pending.Count > 0)
+        /// <summary>
+        /// The walk over one body, in any order since every answer is a flag: recursive over <c>ChildOperations</c>,
+        /// whose enumerator allocates nothing, and a switch on the kind rather than type tests against the operation
+        /// interfaces. Trees nested deeper than <see cref="MaxDepth"/> are not walked further: they may hold anything.
+        /// </summary>
+        private struct Scanner
+        {
+            private const int MaxDepth = 200;
+
+            private readonly ContractProvider contracts;
+            private readonly bool trackAllDisposables;
+
+            // A call that only invalidates (List<T>.Add, Dictionary<K,V>.Remove…) matters only to a borrow taken in the
+            // same body: business code full of list.Add and no span, pointer or ref is not worth a flow graph.
+            private bool invalidates;
+            private bool mayBorrow;
+            private IMethodSymbol? lastOwner;
+            private MethodContract? lastContract;
+
+            public Scanner(ContractProvider contracts, bool trackAllDisposables)
             {
-                var operation = pending.Pop();
-                foreach (var child in operation.ChildOperations)
+                this.contracts = contracts;
+                this.trackAllDisposables = trackAllDisposables;
+                invalidates = false;
+                mayBorrow = false;
+                lastOwner = null;
+                lastContract = null;
+            }
+
+            /// <summary>True as soon as something in <paramref name="operation"/> makes the body worth a flow graph.</summary>
+            public bool Visit(IOperation operation, int depth)
+            {
+                if (depth > MaxDepth || IsRelevant(operation) || (invalidates && mayBorrow))
                 {
-                    pending.Push(child);
+                    return true;
                 }
 
+                foreach (var child in operation.ChildOperations)
+                {
+                    if (Visit(child, depth + 1))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            private bool IsRelevant(IOperation operation)
+            {
                 switch (operation.Kind)
                 {
                     case OperationKind.FieldReference:
@@ -108,13 +141,8 @@ namespace Ownership.Analyzers.Rules
                         break;
                 }
 
-                if (invalidates && mayBorrow)
-                {
-                    return true;
-                }
+                return false;
             }
-
-            return false;
         }
 
         private enum Found
