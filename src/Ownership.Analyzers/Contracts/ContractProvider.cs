@@ -444,22 +444,24 @@ namespace Ownership.Analyzers.Contracts
                 thisContract = ValueContract.None;
             }
 
-            var parameters = ImmutableArray<ValueContract>.Empty;
-            var any = returnContract.IsSome || thisContract.IsSome;
-            if (!method.Parameters.IsEmpty)
+            // The parameters' contracts are gathered only once one of them has any: most methods have none.
+            ValueContract[]? parameters = null;
+            for (var i = 0; i < method.Parameters.Length; i++)
             {
-                var builder = ImmutableArray.CreateBuilder<ValueContract>(method.Parameters.Length);
-                foreach (var parameter in method.Parameters)
+                var contract = FromAttributes(method.Parameters[i].GetAttributes());
+                if (contract.IsSome)
                 {
-                    var contract = FromAttributes(parameter.GetAttributes());
-                    any |= contract.IsSome;
-                    builder.Add(contract);
+                    parameters ??= new ValueContract[method.Parameters.Length];
+                    parameters[i] = contract;
                 }
-
-                parameters = builder.MoveToImmutable();
             }
 
-            return any ? new MethodContract(returnContract, thisContract, parameters) : MethodContract.Empty;
+            if (parameters is null && !returnContract.IsSome && !thisContract.IsSome)
+            {
+                return MethodContract.Empty;
+            }
+
+            return new MethodContract(returnContract, thisContract, parameters is null ? ImmutableArray<ValueContract>.Empty : parameters.ToImmutableArray());
         }
 
         private ValueContract ComputeMember(ISymbol member)
