@@ -38,6 +38,7 @@ namespace Ownership.Analyzers.Contracts
         private readonly ConcurrentDictionary<ISymbol, ValueContract> valueCache = new ConcurrentDictionary<ISymbol, ValueContract>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, bool> disposableCache = new ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IAssemblySymbol, bool> annotatedAssemblies = new ConcurrentDictionary<IAssemblySymbol, bool>(SymbolEqualityComparer.Default);
+        private readonly HashSet<string> namesWithContracts;
         private readonly Func<IMethodSymbol, MethodContract> computeMethod;
         private readonly Func<ISymbol, ValueContract> computeMember;
         private readonly Func<ITypeSymbol, bool> computeIsDisposable;
@@ -58,6 +59,11 @@ namespace Ownership.Analyzers.Contracts
             computeIsDisposable = ComputeIsDisposable;
             this.options = options;
             this.fileMethods = fileMethods;
+            namesWithContracts = new HashSet<string> { "Dispose", "DisposeAsync", WellKnownMemberNames.InstanceConstructorName };
+            foreach (var listed in fileMethods.Keys)
+            {
+                namesWithContracts.Add(listed.Name);
+            }
             this.fileValues = fileValues;
             Errors = errors;
             disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
@@ -151,6 +157,14 @@ namespace Ownership.Analyzers.Contracts
         public MethodContract GetMethod(IMethodSymbol method)
         {
             var definition = method.ReducedFrom ?? method.OriginalDefinition;
+
+            // Most calls go to the runtime or to packages that know nothing of these attributes: there, only a contract
+            // line (or an override of one, of the same name), Dispose, or an owned type's constructor has a contract.
+            if (!namesWithContracts.Contains(definition.Name) && !MayBeAnnotated(definition))
+            {
+                return MethodContract.Empty;
+            }
+
             return methodCache.GetOrAdd(definition, computeMethod);
         }
 
