@@ -70,7 +70,9 @@ internal static class Measurement
         var compile = stopwatch.Elapsed;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
+        AllocationSampler.Active = true;
         var result = withAnalyzers.GetAnalysisResultAsync(CancellationToken.None).GetAwaiter().GetResult();
+        AllocationSampler.Active = false;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var diagnostics = compilerDiagnostics.AddRange(result.GetAllDiagnostics());
         stopwatch.Stop();

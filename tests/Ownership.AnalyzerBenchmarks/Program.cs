@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Ownership.AnalyzerBenchmarks;
 
 /// <summary>
-/// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3] [--profile huge|corpus|plain]
+/// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3] [--profile huge|corpus|plain [--allocations] [--driver-only]]
 /// Prints, as Markdown, medians of <c>--repeat</c> runs after one warm-up, and the ratios docs/performance.md records.
 /// </summary>
 public static class Program
@@ -28,9 +28,12 @@ public static class Program
             {
                 var compilation = Measurement.Compile(Corpus.Generate(files));
                 compilation.GetDiagnostics();
+                var allocated = GC.GetAllocatedBytesForCurrentThread();
                 var stopwatch = System.Diagnostics.Stopwatch.StartNew();
                 var provider = Ownership.Analyzers.Contracts.ContractProvider.Create(compilation, options, default);
-                Console.WriteLine($"ContractProvider.Create {stopwatch.Elapsed.TotalMilliseconds:N1} ms (HasAnything {provider.HasAnything})");
+                var elapsed = stopwatch.Elapsed;
+                allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+                Console.WriteLine($"ContractProvider.Create {elapsed.TotalMilliseconds:N1} ms, {allocated >> 10:N0} KiB allocated (HasAnything {provider.HasAnything})");
             }
 
             return 0;
@@ -48,14 +51,22 @@ public static class Program
             };
             // The driver alone (an analyzer that asks for every body and symbol and does nothing) allocates too:
             // subtracting it leaves what Ownership's own code allocates.
-            var driverOnly = Measurement.Median(Measurement.Repeat(scenario, ImmutableArray.Create<DiagnosticAnalyzer>(new DriverOnlyAnalyzer()), repeat).Select(r => TimeSpan.FromTicks(r.Allocated)));
-            var runs = Measurement.Repeat(scenario, sets.Ownership, repeat);
+            var driverOnly = ImmutableArray.Create<DiagnosticAnalyzer>(new DriverOnlyAnalyzer());
+            var driverAllocated = Measurement.Repeat(scenario, driverOnly, repeat).Select(r => r.Allocated).OrderBy(bytes => bytes).ElementAt(repeat / 2);
+            using var sampler = Array.IndexOf(args, "--allocations") >= 0 ? new AllocationSampler() : null;
+            var runs = Measurement.Repeat(scenario, Array.IndexOf(args, "--driver-only") >= 0 ? driverOnly : sets.Ownership, repeat);
+            if (sampler is not null)
+            {
+                AllocationSampler.Print(top: 60);
+            }
+
             foreach (var run in runs)
             {
                 var each = string.Join(", ", sets.Ownership.Select(a => $"{a.GetType().Name} {Ms(run.TimeOf(new[] { a }))}"));
-                Console.WriteLine($"Ownership {Ms(run.TimeOf(sets.Ownership))} ({each}); allocated by Ownership {(run.Allocated - driverOnly.Ticks) >> 10:N0} KiB (driver alone {driverOnly.Ticks >> 10:N0} KiB)");
+                Console.WriteLine($"Ownership {Ms(run.TimeOf(sets.Ownership))} ({each}); allocated by Ownership {(run.Allocated - driverAllocated) >> 10:N0} KiB (driver alone {driverAllocated >> 10:N0} KiB)");
             }
 
+            Console.WriteLine("Diagnostics in the last run: " + string.Join(", ", Summary(runs[^1].DiagnosticsById)));
             var medians = string.Join(", ", sets.Ownership.Select(a => $"{a.GetType().Name} {Ms(Measurement.Median(runs.Select(r => r.TimeOf(new[] { a }))))}"));
             Console.WriteLine($"Median: Ownership {Ms(Measurement.Median(runs.Select(r => r.TimeOf(sets.Ownership))))} ({medians})");
 
