@@ -59,12 +59,13 @@ namespace Ownership.Analyzers.Contracts
             computeIsDisposable = ComputeIsDisposable;
             this.options = options;
             this.fileMethods = fileMethods;
+            this.fileValues = fileValues;
             namesWithContracts = new HashSet<string> { "Dispose", "DisposeAsync", WellKnownMemberNames.InstanceConstructorName };
             foreach (var listed in fileMethods.Keys)
             {
                 namesWithContracts.Add(listed.Name);
             }
-            this.fileValues = fileValues;
+
             Errors = errors;
             disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
             asyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
@@ -490,9 +491,10 @@ namespace Ownership.Analyzers.Contracts
         }
 
         /// <summary>
-        /// False for a member of a referenced assembly that can carry none of the attributes read here: one that neither
-        /// references Ownership.Annotations or JetBrains.Annotations nor defines a copy of the attributes (the runtime's,
-        /// most packages'). Reading attributes from metadata is costly, and most calls in any body go to such assemblies.
+        /// False for a member of a referenced assembly that can carry none of the contracts read from attributes: one
+        /// built, directly or through its references, on neither Ownership.Annotations nor JetBrains.Annotations nor a
+        /// copy of the attributes (the runtime, most packages). Its overrides cannot inherit an annotated member's
+        /// contract either. Reading attributes from metadata is costly, and most calls in any body go to such assemblies.
         /// </summary>
         private bool MayBeAnnotated(ISymbol member)
         {
@@ -502,29 +504,36 @@ namespace Ownership.Analyzers.Contracts
 
         private static bool ComputeMayBeAnnotated(IAssemblySymbol assembly)
         {
-            switch (assembly.Identity.Name)
+            var seen = new HashSet<IAssemblySymbol>(SymbolEqualityComparer.Default);
+            var pending = new Stack<IAssemblySymbol>();
+            pending.Push(assembly);
+            while (pending.Count > 0)
             {
-                case "Ownership.Annotations":
-                case "JetBrains.Annotations":
-                    return true;
-            }
-
-            foreach (var module in assembly.Modules)
-            {
-                foreach (var referenced in module.ReferencedAssemblies)
+                var current = pending.Pop();
+                if (!seen.Add(current))
                 {
-                    if (referenced.Name == "Ownership.Annotations" || referenced.Name == "JetBrains.Annotations")
+                    continue;
+                }
+
+                if (current.Identity.Name == "Ownership.Annotations" || current.Identity.Name == "JetBrains.Annotations")
+                {
+                    return true;
+                }
+
+                foreach (var attribute in AttributeNames.All)
+                {
+                    if (current.GetTypeByMetadataName(attribute) is not null)
                     {
                         return true;
                     }
                 }
-            }
 
-            foreach (var attribute in AttributeNames.All)
-            {
-                if (assembly.GetTypeByMetadataName(attribute) is not null)
+                foreach (var module in current.Modules)
                 {
-                    return true;
+                    foreach (var referenced in module.ReferencedAssemblySymbols)
+                    {
+                        pending.Push(referenced);
+                    }
                 }
             }
 

@@ -16,6 +16,9 @@ namespace Ownership.Analyzers.Flow
     /// </summary>
     internal sealed partial class BodyAnalysis
     {
+        /// <summary>Room for resources in a body's first analysis; enough for almost every body.</summary>
+        private const int SmallCapacity = 16;
+
         private readonly ControlFlowGraph graph;
         private readonly IMethodSymbol? method;
         private readonly ContractProvider contracts;
@@ -75,8 +78,6 @@ namespace Ownership.Analyzers.Flow
                 new BodyAnalysis(graph, method, contracts, report, settings, FlowState.MaxResources, cancellationToken).Run();
             }
         }
-
-        private const int SmallCapacity = 16;
 
         private int VariableCount => variables.Count;
 

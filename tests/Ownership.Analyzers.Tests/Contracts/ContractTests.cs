@@ -283,21 +283,35 @@ public class ContractTests
         // else (the others): either way its compiled members keep their contracts.
         var attribute = usings.Contains("JetBrains", StringComparison.Ordinal) ? "MustDisposeResource" : "return: Owned";
         var references = ownCopy.Length == 0 ? TestCompilation.References : RuntimeReferences().ToImmutableArray();
-        var image = new MemoryStream();
-        var emitted = CSharpCompilation.Create(
-                "AnnotatedLib",
-                new[] { CSharpSyntaxTree.ParseText($"{usings} public static class Lib {{ [{attribute}] public static System.IO.Stream Open() => System.IO.Stream.Null; }} {ownCopy}") },
-                references,
-                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary))
-            .Emit(image);
-        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
-        var library = MetadataReference.CreateFromImage(image.ToArray());
+        var library = Emit("AnnotatedLib", $"{usings} public static class Lib {{ [{attribute}] public static System.IO.Stream Open() => System.IO.Stream.Null; }} {ownCopy}", references);
         var compilation = CSharpCompilation.Create("User", references: TestCompilation.References.Add(library));
         var open = (IMethodSymbol)DocumentationCommentId.GetFirstSymbolForDeclarationId("M:Lib.Open", compilation)!;
 
         var contract = ContractProvider.Create(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), default).GetMethod(open);
 
         Assert.Equal(ContractKind.Owned, contract.Return.Kind);
+    }
+
+    [Fact]
+    public void An_override_in_a_library_that_does_not_reference_the_attributes_keeps_its_contract()
+    {
+        // The base library is annotated; the derived one references only the base library and the runtime.
+        var annotated = Emit("AnnotatedBase", "using Ownership; public abstract class Pool { [return: Owned] public abstract System.IO.Stream Open(); }", TestCompilation.References);
+        var derived = Emit("PlainDerived", "public sealed class FilePool : Pool { public override System.IO.Stream Open() => System.IO.Stream.Null; }", RuntimeReferences().Append(annotated));
+        var compilation = CSharpCompilation.Create("User", references: TestCompilation.References.Add(annotated).Add(derived));
+        var open = (IMethodSymbol)DocumentationCommentId.GetFirstSymbolForDeclarationId("M:FilePool.Open", compilation)!;
+
+        var contract = ContractProvider.Create(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), default).GetMethod(open);
+
+        Assert.Equal(ContractKind.Owned, contract.Return.Kind);
+    }
+
+    private static MetadataReference Emit(string name, string source, IEnumerable<MetadataReference> references)
+    {
+        var image = new MemoryStream();
+        var emitted = CSharpCompilation.Create(name, new[] { CSharpSyntaxTree.ParseText(source) }, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary)).Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        return MetadataReference.CreateFromImage(image.ToArray());
     }
 
     private static IEnumerable<MetadataReference> RuntimeReferences()
