@@ -5,7 +5,8 @@ namespace Ownership.Analyzers.Flow
 {
     /// <summary>
     /// The abstract state at one program point: for each variable the set of resources it may point to (a bit set of
-    /// at most 64 resources; the states of one body all have room for the same number), and for each resource its <see cref="ResourceState"/>.
+    /// at most 64 resources), and for each resource its <see cref="ResourceState"/>. The states of one body all have
+    /// room for the same number of resources.
     /// </summary>
     internal sealed class FlowState
     {
