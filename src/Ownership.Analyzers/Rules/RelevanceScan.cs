@@ -106,10 +106,18 @@ namespace Ownership.Analyzers.Rules
                         break;
                     case OperationKind.ParameterReference:
                         var parameter = ((IParameterReferenceOperation)operation).Parameter;
-                        if (parameter.ContainingSymbol is IMethodSymbol owner)
+                        if (parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction })
+                        {
+                            // A lambda's parameter has only its own attributes: read them, rather than hash the lambda.
+                            if (IsHandedOver(ContractProvider.FromAttributes(parameter.GetAttributes()).Kind))
+                            {
+                                return true;
+                            }
+                        }
+                        else if (parameter.ContainingSymbol is IMethodSymbol owner)
                         {
                             // Almost every parameter read belongs to the same method: look its contract up once.
-                            if (!SymbolEqualityComparer.Default.Equals(owner, lastOwner))
+                            if (!ReferenceEquals(owner, lastOwner))
                             {
                                 lastOwner = owner;
                                 lastContract = contracts.GetMethod(owner);

@@ -121,6 +121,16 @@ public class OWN003LeakTests
             block[0] = 1;
         }
         """,
+        // The same on a lambda's parameter, in a body that touches nothing else with a contract.
+        """
+        void M()
+        {
+            Action<IntPtr> consume = ([Transfers] IntPtr {|OWN003:block|}) =>
+            {
+                if (block == IntPtr.Zero) return;
+            };
+        }
+        """,
         // A string marshalled to HGlobal and forgotten.
         """
         string? M(string text)
