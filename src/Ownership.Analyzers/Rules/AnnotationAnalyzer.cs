@@ -45,9 +45,10 @@ namespace Ownership.Analyzers.Rules
             context.RegisterSymbolAction(
                 symbol =>
                 {
-                    if (IsAnnotated((IMethodSymbol)symbol.Symbol))
+                    var method = (IMethodSymbol)symbol.Symbol;
+                    if (IsAnnotated(method))
                     {
-                        CheckMethod((IMethodSymbol)symbol.Symbol, symbol.ReportDiagnostic);
+                        CheckMethod(method, symbol.ReportDiagnostic);
                     }
                 },
                 SymbolKind.Method);
