@@ -39,6 +39,17 @@ namespace Ownership.CodeFixes
             return model is null ? null : (root, model);
         }
 
+        /// <summary>
+        /// The span of the place the analyzer related the diagnostic to (the release a use comes after, the first
+        /// release, the call that invalidated a borrow): its second additional location, when it is in the same file.
+        /// </summary>
+        public static Microsoft.CodeAnalysis.Text.TextSpan? RelatedSpan(Diagnostic diagnostic)
+        {
+            return diagnostic.AdditionalLocations.Count >= 2 && diagnostic.AdditionalLocations[1].SourceTree == diagnostic.Location.SourceTree
+                ? diagnostic.AdditionalLocations[1].SourceSpan
+                : null;
+        }
+
         /// <summary>True when the document does not parse (or the span is not in it): no fix is offered there.</summary>
         public static bool IsInBrokenCode(SyntaxNode root, Microsoft.CodeAnalysis.Text.TextSpan span)
         {

@@ -36,7 +36,7 @@ namespace Ownership.CodeFixes
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
             var diagnostic = context.Diagnostics[0];
-            if (diagnostic.AdditionalLocations.Count < 2 || diagnostic.AdditionalLocations[1].SourceTree != diagnostic.Location.SourceTree)
+            if (FixSupport.RelatedSpan(diagnostic) is not { } related)
             {
                 return;
             }
@@ -46,7 +46,7 @@ namespace Ownership.CodeFixes
                 return;
             }
 
-            if (root.FindNode(diagnostic.AdditionalLocations[1].SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax release ||
+            if (root.FindNode(related, getInnermostNodeForTie: true) is not InvocationExpressionSyntax release ||
                 release.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } releaseStatement ||
                 release.ArgumentList.DescendantNodes().Any(n => n is InvocationExpressionSyntax || n is AssignmentExpressionSyntax || n is BaseObjectCreationExpressionSyntax))
             {

@@ -35,7 +35,7 @@ namespace Ownership.CodeFixes
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
             var diagnostic = context.Diagnostics[0];
-            if (diagnostic.AdditionalLocations.Count < 2 || diagnostic.AdditionalLocations[1].SourceTree != diagnostic.Location.SourceTree)
+            if (FixSupport.RelatedSpan(diagnostic) is not { } related)
             {
                 return;
             }
@@ -46,7 +46,7 @@ namespace Ownership.CodeFixes
             }
 
             if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax second ||
-                root.FindNode(diagnostic.AdditionalLocations[1].SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax first ||
+                root.FindNode(related, getInnermostNodeForTie: true) is not InvocationExpressionSyntax first ||
                 second.Parent is not ExpressionStatementSyntax secondStatement ||
                 first.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } firstStatement ||
                 firstStatement == secondStatement ||

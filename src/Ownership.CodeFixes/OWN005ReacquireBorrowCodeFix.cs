@@ -35,7 +35,7 @@ namespace Ownership.CodeFixes
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
             var diagnostic = context.Diagnostics[0];
-            if (diagnostic.AdditionalLocations.Count < 2 || diagnostic.AdditionalLocations[1].SourceTree != diagnostic.Location.SourceTree)
+            if (FixSupport.RelatedSpan(diagnostic) is not { } related)
             {
                 return;
             }
@@ -55,7 +55,7 @@ namespace Ownership.CodeFixes
                 return;
             }
 
-            var site = root.FindNode(diagnostic.AdditionalLocations[1].SourceSpan, getInnermostNodeForTie: true);
+            var site = root.FindNode(related, getInnermostNodeForTie: true);
             if (site.AncestorsAndSelf().OfType<StatementSyntax>().FirstOrDefault() is not ExpressionStatementSyntax { Parent: BlockSyntax } invalidating ||
                 !scope.Span.Contains(invalidating.Span) || invalidating.SpanStart < declaration.Span.End ||
                 invalidating.SpanStart > use.SpanStart)

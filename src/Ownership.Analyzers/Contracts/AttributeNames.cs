@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
 namespace Ownership.Analyzers.Contracts
@@ -14,7 +15,7 @@ namespace Ownership.Analyzers.Contracts
         public const string HandlesResourceDisposal = "JetBrains.Annotations.HandlesResourceDisposalAttribute";
 
         /// <summary>Every attribute above.</summary>
-        public static readonly string[] All = { Owned, Borrowed, Transfers, Releases, Invalidates, MustDisposeResource, HandlesResourceDisposal };
+        public static readonly ImmutableArray<string> All = ImmutableArray.Create(Owned, Borrowed, Transfers, Releases, Invalidates, MustDisposeResource, HandlesResourceDisposal);
 
         /// <summary>
         /// The full name of an attribute this package reads, or null for any other. Most attributes met are the runtime's
