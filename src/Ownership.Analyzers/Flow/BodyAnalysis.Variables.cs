@@ -58,29 +58,22 @@ namespace Ownership.Analyzers.Flow
             }
         }
 
-        private int VariableOf(ISymbol symbol)
-        {
-            if (!variableIndex.TryGetValue(symbol, out var index))
-            {
-                index = variables.Count;
-                variables.Add(symbol);
-                variableIndex.Add(symbol, index);
-            }
-
-            return index;
-        }
+        private int VariableOf(ISymbol symbol) => VariableOf(variableIndex, symbol);
 
         /// <summary>A flow capture's variable: kept apart from the symbols' so that looking one up boxes nothing.</summary>
-        private int VariableOf(CaptureId capture)
+        private int VariableOf(CaptureId capture) => VariableOf(captureIndex, capture);
+
+        private int VariableOf<TKey>(Dictionary<TKey, int> index, TKey key)
+            where TKey : notnull
         {
-            if (!captureIndex.TryGetValue(capture, out var index))
+            if (!index.TryGetValue(key, out var variable))
             {
-                index = variables.Count;
-                variables.Add(capture);
-                captureIndex.Add(capture, index);
+                variable = variables.Count;
+                variables.Add(key);
+                index.Add(key, variable);
             }
 
-            return index;
+            return variable;
         }
 
         /// <summary>A field of <c>this</c> (or a static field of the containing type): the body can follow what it holds.</summary>
