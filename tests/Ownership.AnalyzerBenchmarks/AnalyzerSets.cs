@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -43,6 +44,21 @@ internal sealed class AnalyzerSets
         return new AnalyzerSets(ownership, net, disposable);
     }
 
+    /// <summary>
+    /// The analyzers of another build of Ownership.Analyzers.dll (in <paramref name="folder"/>), in a load context of
+    /// their own so that both builds run in one process: an A/B comparison in which the machine's load falls on both.
+    /// </summary>
+    public static ImmutableArray<DiagnosticAnalyzer> OwnershipBuildIn(string folder)
+    {
+        var path = Path.Combine(Path.GetFullPath(folder), "Ownership.Analyzers.dll");
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"No Ownership.Analyzers.dll in '{folder}': give the output folder of another build.", path);
+        }
+
+        return new AnalyzerFileReference(path, new IsolatedLoader(Path.GetDirectoryName(path)!)).GetAnalyzers(LanguageNames.CSharp);
+    }
+
     private static ImmutableArray<DiagnosticAnalyzer> FromFolder(string packageFolder)
     {
         var folder = Path.Combine(packageFolder, "analyzers", "dotnet", "cs");
@@ -74,5 +90,29 @@ internal sealed class AnalyzerSets
         }
 
         public Assembly LoadFromPath(string fullPath) => Assembly.LoadFrom(fullPath);
+    }
+
+    /// <summary>Loads Ownership's assemblies from one folder; Roslyn and the runtime come from the default context.</summary>
+    private sealed class IsolatedLoader : AssemblyLoadContext, IAnalyzerAssemblyLoader
+    {
+        private readonly string folder;
+
+        public IsolatedLoader(string folder)
+            : base("Ownership build in " + folder)
+        {
+            this.folder = folder;
+        }
+
+        public void AddDependencyLocation(string fullPath)
+        {
+        }
+
+        public Assembly LoadFromPath(string fullPath) => LoadFromAssemblyPath(fullPath);
+
+        protected override Assembly? Load(AssemblyName name)
+        {
+            var candidate = Path.Combine(folder, name.Name + ".dll");
+            return name.Name!.StartsWith("Ownership.", StringComparison.Ordinal) && File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
+        }
     }
 }

@@ -92,7 +92,7 @@ internal static class Measurement
     }
 
     /// <summary>
-    /// Warms up each configuration once, then runs them in turn <paramref name="repeat"/> times, so that a change of load
+    /// Warms up each configuration once, then runs them in turn <paramref name="repeat"/> times (in alternating order), so that a change of load
     /// on a shared machine falls on every configuration alike; returns the measured runs of each configuration.
     /// </summary>
     public static List<RunResult>[] RepeatInterleaved(IReadOnlyList<CorpusFile> files, ImmutableArray<DiagnosticAnalyzer>[] configurations, int repeat)
@@ -106,8 +106,11 @@ internal static class Measurement
 
         for (var i = 0; i < repeat; i++)
         {
-            for (var c = 0; c < configurations.Length; c++)
+            // Forward in even rounds, backward in odd ones: a configuration's place in the round (what ran just before it,
+            // what the caches hold) does not favour it.
+            for (var step = 0; step < configurations.Length; step++)
             {
+                var c = i % 2 == 0 ? step : configurations.Length - 1 - step;
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 results[c].Add(Run(files, configurations[c]));

@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Ownership.AnalyzerBenchmarks;
 
 /// <summary>
-/// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3] [--profile huge|corpus|plain [--allocations] [--driver-only]]
+/// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3] [--profile huge|corpus|plain [--allocations] [--driver-only] [--baseline FOLDER]]
 /// Prints, as Markdown, medians of <c>--repeat</c> runs after one warm-up, and the ratios docs/performance.md records.
 /// </summary>
 public static class Program
@@ -54,7 +54,42 @@ public static class Program
             var driverOnly = ImmutableArray.Create<DiagnosticAnalyzer>(new DriverOnlyAnalyzer());
             var driverAllocated = Measurement.Repeat(scenario, driverOnly, repeat).Select(r => r.Allocated).OrderBy(bytes => bytes).ElementAt(repeat / 2);
             using var sampler = Array.IndexOf(args, "--allocations") >= 0 ? new AllocationSampler() : null;
-            var runs = Measurement.Repeat(scenario, Array.IndexOf(args, "--driver-only") >= 0 ? driverOnly : sets.Ownership, repeat);
+            var baseline = Array.IndexOf(args, "--baseline");
+            if (baseline >= 0 && baseline + 1 < args.Length)
+            {
+                // A/B: this build against another one, interleaved run by run in this process.
+                // Both builds load in load contexts of their own, so that neither has an advantage from where it loaded.
+                var other = AnalyzerSets.OwnershipBuildIn(args[baseline + 1]);
+                var thisBuild = AnalyzerSets.OwnershipBuildIn(AppContext.BaseDirectory);
+                var pair = Measurement.RepeatInterleaved(scenario, new[] { other, thisBuild }, repeat);
+                var ratio = MedianRatio(pair[1].Zip(pair[0], (mine, theirs) => (mine.TimeOf(thisBuild), theirs.TimeOf(other))));
+                Console.WriteLine($"Median: baseline {Measurement.Median(pair[0].Select(r => r.TimeOf(other))).TotalMilliseconds:F1} ms, " +
+                                  $"this build {Measurement.Median(pair[1].Select(r => r.TimeOf(thisBuild))).TotalMilliseconds:F1} ms; " +
+                                  $"this build / baseline {ratio:P1} (median of per-round ratios)");
+                foreach (var analyzer in thisBuild)
+                {
+                    var name = analyzer.GetType().Name;
+                    var theirs = other.Where(a => a.GetType().Name == name).ToArray();
+                    var mine = new[] { analyzer };
+                    Console.WriteLine($"  {name}: baseline {Measurement.Median(pair[0].Select(r => r.TimeOf(theirs))).TotalMilliseconds:F2} ms, " +
+                                      $"this build {Measurement.Median(pair[1].Select(r => r.TimeOf(mine))).TotalMilliseconds:F2} ms, " +
+                                      $"ratio {MedianRatio(pair[1].Zip(pair[0], (m, t) => (m.TimeOf(mine), t.TimeOf(theirs)))):P1}");
+                }
+
+                Console.WriteLine("Diagnostics in the last round: baseline " + string.Join(", ", Summary(pair[0][^1].DiagnosticsById)) +
+                                  "; this build " + string.Join(", ", Summary(pair[1][^1].DiagnosticsById)));
+                return 0;
+            }
+
+            var measureDriver = Array.IndexOf(args, "--driver-only") >= 0;
+            var runs = Measurement.Repeat(scenario, measureDriver ? driverOnly : sets.Ownership, repeat);
+            if (measureDriver)
+            {
+                // What the driver's own dispatch of empty callbacks costs an analyzer: the floor under every analyzer's time.
+                Console.WriteLine($"Median: do-nothing analyzer {Measurement.Median(runs.Select(r => r.TimeOf(driverOnly))).TotalMilliseconds:F1} ms");
+                return 0;
+            }
+
             if (sampler is not null)
             {
                 AllocationSampler.Print(top: 60);
@@ -68,7 +103,7 @@ public static class Program
 
             Console.WriteLine("Diagnostics in the last run: " + string.Join(", ", Summary(runs[^1].DiagnosticsById)));
             var medians = string.Join(", ", sets.Ownership.Select(a => $"{a.GetType().Name} {Ms(Measurement.Median(runs.Select(r => r.TimeOf(new[] { a }))))}"));
-            Console.WriteLine($"Median: Ownership {Ms(Measurement.Median(runs.Select(r => r.TimeOf(sets.Ownership))))} ({medians})");
+            Console.WriteLine($"Median: Ownership {Measurement.Median(runs.Select(r => r.TimeOf(sets.Ownership))).TotalMilliseconds:F1} ms ({medians}); allocated by Ownership {(Measurement.Median(runs.Select(r => TimeSpan.FromTicks(r.Allocated))).Ticks - driverAllocated) >> 10:N0} KiB");
 
             return 0;
         }

@@ -17,7 +17,7 @@ namespace Ownership.Analyzers.Flow
         {
             if (!resourceBySite.TryGetValue(site, out var id))
             {
-                id = NewResource(ResourceKind.Borrow, site, site.Syntax.GetLocation(), Describe(site), null, false);
+                id = NewResource(ResourceKind.Borrow, site, site.Syntax.GetLocation(), null, null, false);
                 if (id < 0)
                 {
                     return 0;

@@ -594,7 +594,7 @@ namespace Ownership.Analyzers.Flow
         {
             if (!resourceBySite.TryGetValue(site, out var id))
             {
-                id = NewResource(ResourceKind.Owned, site, site.Syntax.GetLocation(), Describe(site), family, contracts.IsDisposable(type), Describe(call ?? site));
+                id = NewResource(ResourceKind.Owned, site, site.Syntax.GetLocation(), null, family, contracts.IsDisposable(type), call);
                 if (id < 0)
                 {
                     return -1;
@@ -1186,7 +1186,7 @@ namespace Ownership.Analyzers.Flow
                     return 0;
                 }
 
-                id = NewResource(ResourceKind.Foreign, site, site.Syntax.GetLocation(), Describe(site), null, false);
+                id = NewResource(ResourceKind.Foreign, site, site.Syntax.GetLocation(), null, null, false);
                 if (id < 0)
                 {
                     return 0;

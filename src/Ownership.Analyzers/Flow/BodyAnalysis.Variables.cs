@@ -9,6 +9,8 @@ namespace Ownership.Analyzers.Flow
     /// <summary>Variables (locals, parameters, flow captures, fields of <c>this</c>) and the resources they start with.</summary>
     internal sealed partial class BodyAnalysis
     {
+        private const int MaxWalkDepth = 200;
+
         private void CollectVariables()
         {
             if (method is not null)
@@ -33,28 +35,49 @@ namespace Ownership.Analyzers.Flow
             }
         }
 
-        private void CollectVariables(IOperation root)
+        /// <summary>
+        /// Every variable <paramref name="operation"/> reads or writes: recursive over <c>ChildOperations</c>, whose
+        /// enumerator allocates nothing, with a switch on the kind; past <see cref="MaxWalkDepth"/> (a long chain of
+        /// <c>a + b + …</c>) the rest is walked with an explicit stack instead.
+        /// </summary>
+        private void CollectVariables(IOperation operation, int depth = 0)
         {
-            foreach (var operation in root.DescendantsAndSelf())
+            if (depth > MaxWalkDepth)
             {
-                switch (operation)
+                foreach (var descendant in operation.DescendantsAndSelf())
                 {
-                    case ILocalReferenceOperation local:
-                        VariableOf(local.Local);
-                        break;
-                    case IParameterReferenceOperation parameter:
-                        VariableOf(parameter.Parameter);
-                        break;
-                    case IFlowCaptureOperation capture:
-                        VariableOf(capture.Id);
-                        break;
-                    case IFlowCaptureReferenceOperation captureReference:
-                        VariableOf(captureReference.Id);
-                        break;
-                    case IFieldReferenceOperation field when IsTrackedField(field):
-                        VariableOf(field.Field);
-                        break;
+                    CollectVariable(descendant);
                 }
+
+                return;
+            }
+
+            CollectVariable(operation);
+            foreach (var child in operation.ChildOperations)
+            {
+                CollectVariables(child, depth + 1);
+            }
+        }
+
+        private void CollectVariable(IOperation operation)
+        {
+            switch (operation.Kind)
+            {
+                case OperationKind.LocalReference:
+                    VariableOf(((ILocalReferenceOperation)operation).Local);
+                    break;
+                case OperationKind.ParameterReference:
+                    VariableOf(((IParameterReferenceOperation)operation).Parameter);
+                    break;
+                case OperationKind.FlowCapture:
+                    VariableOf(((IFlowCaptureOperation)operation).Id);
+                    break;
+                case OperationKind.FlowCaptureReference:
+                    VariableOf(((IFlowCaptureReferenceOperation)operation).Id);
+                    break;
+                case OperationKind.FieldReference when IsTrackedField((IFieldReferenceOperation)operation):
+                    VariableOf(((IFieldReferenceOperation)operation).Field);
+                    break;
             }
         }
 
@@ -154,7 +177,8 @@ namespace Ownership.Analyzers.Flow
             state.Resources[resource] = new ResourceState(flags, null);
         }
 
-        private int NewResource(ResourceKind kind, IOperation? site, Location location, string name, string? family, bool isDisposable, string? origin = null)
+        /// <summary>A resource acquired at <paramref name="site"/> (named in messages by its text), or a parameter or field's (by <paramref name="name"/>).</summary>
+        private int NewResource(ResourceKind kind, IOperation? site, Location location, string? name, string? family, bool isDisposable, IOperation? originSite = null)
         {
             if (resources.Count >= resourceCapacity)
             {
@@ -162,7 +186,9 @@ namespace Ownership.Analyzers.Flow
                 return -1;
             }
 
-            var resource = new Resource(resources.Count, kind, site, location, name, origin ?? (site is null ? "parameter " + name : name), family, isDisposable);
+            var resource = site is null
+                ? new Resource(resources.Count, kind, null, location, name, "parameter " + name, null, family, isDisposable)
+                : new Resource(resources.Count, kind, site, location, null, null, originSite, family, isDisposable);
             resources.Add(resource);
             return resource.Id;
         }

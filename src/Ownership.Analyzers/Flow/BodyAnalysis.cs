@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Ownership.Analyzers.Contracts;
@@ -404,23 +405,9 @@ namespace Ownership.Analyzers.Flow
         /// <summary>The closing brace of the body, where falling off its end leaves it.</summary>
         private Location? EndOfBody()
         {
-            foreach (var token in graph.OriginalOperation.Syntax.DescendantTokens())
-            {
-                if (token.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.CloseBraceToken) && token.Parent == BodyBlock())
-                {
-                    return token.GetLocation();
-                }
-            }
-
-            return null;
-        }
-
-        private SyntaxNode? BodyBlock()
-        {
             var syntax = graph.OriginalOperation.Syntax;
-            return syntax is Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax
-                ? syntax
-                : syntax.ChildNodes().FirstOrDefault(node => node is Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax);
+            var body = syntax as BlockSyntax ?? syntax.ChildNodes().OfType<BlockSyntax>().FirstOrDefault();
+            return body?.CloseBraceToken.GetLocation();
         }
 
         private static IOperation? LastOperation(BasicBlock block)

@@ -100,14 +100,23 @@ namespace Ownership.Analyzers.Flow
     /// <summary>One abstract resource: created at an acquisition site; variables point to it.</summary>
     internal sealed class Resource
     {
-        public Resource(int id, ResourceKind kind, IOperation? site, Location location, string name, string origin, string? family, bool isDisposable)
+        private readonly IOperation? originSite;
+        private string? name;
+        private string? origin;
+
+        /// <summary>
+        /// A null <c>name</c> or <c>origin</c> is described from the acquisition site (the origin from <c>originSite</c>,
+        /// when given) the first time a message needs it.
+        /// </summary>
+        public Resource(int id, ResourceKind kind, IOperation? site, Location location, string? name, string? origin, IOperation? originSite, string? family, bool isDisposable)
         {
             Id = id;
-            Origin = origin;
             Kind = kind;
             AcquisitionSite = site;
             Location = location;
-            Name = name;
+            this.name = name;
+            this.origin = origin;
+            this.originSite = originSite ?? site;
             Family = family;
             IsDisposable = isDisposable;
         }
@@ -122,11 +131,15 @@ namespace Ownership.Analyzers.Flow
         /// <summary>Where it comes from, for diagnostics.</summary>
         public Location Location { get; }
 
-        /// <summary>What acquired it, for messages: the acquiring call, or "parameter p".</summary>
-        public string Origin { get; }
+        /// <summary>What acquired it, for messages: the acquiring call, or "parameter p". Described on first use: most are never reported.</summary>
+        public string Origin => origin ??= Describe(originSite);
 
         /// <summary>The first variable that held it, or the acquiring expression.</summary>
-        public string Name { get; set; }
+        public string Name
+        {
+            get => name ??= Describe(AcquisitionSite);
+            set => name = value;
+        }
 
         /// <summary>The allocator family, when declared.</summary>
         public string? Family { get; }
@@ -151,5 +164,7 @@ namespace Ownership.Analyzers.Flow
 
         /// <summary>For borrows: how the source is named in messages.</summary>
         public string SourceName { get; set; } = string.Empty;
+
+        private static string Describe(IOperation? site) => site is null ? string.Empty : BodyAnalysis.Describe(site);
     }
 }

@@ -129,7 +129,7 @@ namespace Ownership.Analyzers.Rules
                             }
                         }
 
-                        mayBorrow |= IsBorrowLike(parameter.Type, parameter.RefKind);
+                        mayBorrow = mayBorrow || IsBorrowLike(parameter.Type, parameter.RefKind);
                         break;
                     case OperationKind.PropertyReference when !mayBorrow:
                         // An indexer or property may hand out a borrow ([return: Borrowed] ref T this[int]).
@@ -140,9 +140,9 @@ namespace Ownership.Analyzers.Rules
                         }
 
                         break;
-                    case OperationKind.LocalReference:
+                    case OperationKind.LocalReference when !mayBorrow:
                         var local = ((ILocalReferenceOperation)operation).Local;
-                        mayBorrow |= IsBorrowLike(local.Type, local.RefKind);
+                        mayBorrow = IsBorrowLike(local.Type, local.RefKind);
                         break;
                     case OperationKind.AddressOf:
                         mayBorrow = true;
