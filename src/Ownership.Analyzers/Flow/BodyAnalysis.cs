@@ -34,17 +34,20 @@ namespace Ownership.Analyzers.Flow
         private readonly HashSet<string> capturedNames;
         private readonly bool leaksOnExceptionPaths;
         private readonly bool trackAllDisposables;
-        private readonly HashSet<(int, int, int)> reported = new HashSet<(int, int, int)>();
+        private readonly HashSet<(int, int, int)> reported;
         private readonly bool[] isFinallyBlock;
         private readonly ExclusiveGuards guards;
         private readonly int resourceCapacity;
         private readonly List<FlowState> scratchStates = new List<FlowState>();
         private int scratchInUse;
+        private readonly bool onePassWithoutLoops;
         private bool reporting;
         private bool outOfRoom;
 
-        private BodyAnalysis(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, IFlowReport report, FlowSettings settings, int resourceCapacity, CancellationToken cancellationToken)
+        private BodyAnalysis(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, IFlowReport report, FlowSettings settings, int resourceCapacity, HashSet<(int, int, int)> reported, bool onePassWithoutLoops, CancellationToken cancellationToken)
         {
+            this.reported = reported;
+            this.onePassWithoutLoops = onePassWithoutLoops;
             this.resourceCapacity = resourceCapacity;
             capturedNames = settings.CapturedNames;
             leaksOnExceptionPaths = settings.LeaksOnExceptionPaths;
@@ -58,7 +61,7 @@ namespace Ownership.Analyzers.Flow
             guards = new ExclusiveGuards(graph.OriginalOperation.Syntax);
             foreach (var block in graph.Blocks)
             {
-                for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+                for (var region = block.EnclosingRegion; region is not null; region = Outer(region))
                 {
                     if (region.Kind == ControlFlowRegionKind.Finally)
                     {
@@ -69,26 +72,42 @@ namespace Ownership.Analyzers.Flow
             }
         }
 
-        /// <summary>Analyzes one body (a method, a lambda or a local function) and reports through <paramref name="report"/>.</summary>
-        public static void Run(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, IFlowReport report, FlowSettings settings, CancellationToken cancellationToken)
+        /// <summary>
+        /// Analyzes one body (a method, a lambda or a local function) and reports through <paramref name="report"/>.
+        /// With <paramref name="onePassWithoutLoops"/> false, a body without loops too runs to its fixpoint before a
+        /// separate reporting pass: the findings are the same either way, and the tests compare the two.
+        /// </summary>
+        public static void Run(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, IFlowReport report, FlowSettings settings, CancellationToken cancellationToken, bool onePassWithoutLoops = true)
         {
             // Most bodies hold a handful of resources: their states have room for 16, a quarter of the bytes to copy at
-            // every branch. A body that needs more is analysed again from the start, before anything is reported.
-            if (!new BodyAnalysis(graph, method, contracts, report, settings, SmallCapacity, cancellationToken).Run())
+            // every branch. A body that needs more is analysed again from the start. Up to the resource that did not fit,
+            // both runs compute the same states: what the first reported before it, the second finds at the same places,
+            // so the second starts from the first's record of what was reported and reports each finding once.
+            var reported = new HashSet<(int, int, int)>();
+            if (!new BodyAnalysis(graph, method, contracts, report, settings, SmallCapacity, reported, onePassWithoutLoops, cancellationToken).Run())
             {
-                new BodyAnalysis(graph, method, contracts, report, settings, FlowState.MaxResources, cancellationToken).Run();
+                new BodyAnalysis(graph, method, contracts, report, settings, FlowState.MaxResources, reported, onePassWithoutLoops, cancellationToken).Run();
             }
         }
 
         private int VariableCount => variables.Count;
 
-        /// <summary>False when the body needs more resources than the states have room for: nothing was reported.</summary>
+        /// <summary>
+        /// False when the body needs more resources than the states have room for: nothing was reported past the
+        /// resource that did not fit.
+        /// </summary>
         private bool Run()
         {
             CollectVariables();
             var blocks = graph.Blocks;
             var inStates = new FlowState?[blocks.Length];
             inStates[0] = CreateEntryState();
+
+            // A body without loops (every branch goes to a later block) is run once, in block order, reporting as it
+            // goes: each block's input is final by the time the block runs. Any other body runs to its fixpoint first,
+            // then once more to report.
+            var inOrder = onePassWithoutLoops && BranchesOnlyForward();
+            reporting = inOrder;
 
             // Round-robin in block order reaches the fixpoint quickly on the reducible graphs C# produces; a block is run
             // again only when its input changed since its last run, since the same input gives the same output.
@@ -134,24 +153,60 @@ namespace Ownership.Analyzers.Flow
                     });
                     changed |= JoinIntoHandlers(block, output, inStates, dirty);
                 }
+
+                if (inOrder)
+                {
+                    break;
+                }
             }
 
-            if (outOfRoom && resourceCapacity < FlowState.MaxResources)
+            if (WillRunAgain)
             {
                 return false;
             }
 
-            reporting = true;
-            foreach (var block in blocks)
+            if (!inOrder)
             {
-                var input = inStates[block.Ordinal];
-                if (input is not null && !isFinallyBlock[block.Ordinal])
+                reporting = true;
+                foreach (var block in blocks)
                 {
-                    ProcessBlock(block, scratch.CopyFrom(input), (_, _) => { });
+                    var input = inStates[block.Ordinal];
+                    if (input is not null && !isFinallyBlock[block.Ordinal])
+                    {
+                        ProcessBlock(block, scratch.CopyFrom(input), (_, _) => { });
+                    }
                 }
             }
 
             JudgeExit();
+            return true;
+        }
+
+        /// <summary>Out of room with a larger run to come: whatever this run would report now, that run reports.</summary>
+        private bool WillRunAgain => outOfRoom && resourceCapacity < FlowState.MaxResources;
+
+        /// <summary>
+        /// Whether every branch between the blocks the main loop runs goes to a later block. <c>finally</c> blocks are
+        /// run inline, to their own fixpoint, and catch handlers come after their <c>try</c> in block order.
+        /// </summary>
+        private bool BranchesOnlyForward()
+        {
+            foreach (var block in graph.Blocks)
+            {
+                if (isFinallyBlock[block.Ordinal])
+                {
+                    continue;
+                }
+
+                foreach (var predecessor in block.Predecessors)
+                {
+                    if (predecessor.Source.Ordinal >= block.Ordinal && !isFinallyBlock[predecessor.Source.Ordinal])
+                    {
+                        return false;
+                    }
+                }
+            }
+
             return true;
         }
 
@@ -320,11 +375,21 @@ namespace Ownership.Analyzers.Flow
             return result ?? input;
         }
 
+        /// <summary>
+        /// The region around <paramref name="region"/> within this body's graph; null past its root. The graph of a lambda
+        /// or local function has a root whose enclosing region is its parent's: the parent's <c>try</c>, <c>catch</c> and
+        /// <c>finally</c> do not belong to it.
+        /// </summary>
+        private ControlFlowRegion? Outer(ControlFlowRegion region)
+        {
+            return ReferenceEquals(region, graph.Root) ? null : region.EnclosingRegion;
+        }
+
         /// <summary>A catch handler may start anywhere in its <c>try</c>: join every state seen there into its entry.</summary>
         private bool JoinIntoHandlers(BasicBlock block, FlowState state, FlowState?[] inStates, bool[] dirty)
         {
             var changed = false;
-            for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            for (var region = block.EnclosingRegion; region is not null; region = Outer(region))
             {
                 if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion?.Kind != ControlFlowRegionKind.TryAndCatch)
                 {
@@ -361,7 +426,7 @@ namespace Ownership.Analyzers.Flow
         private void LeaveByException(BasicBlock block, FlowState current)
         {
             var state = current.Clone();
-            for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            for (var region = block.EnclosingRegion; region is not null; region = Outer(region))
             {
                 if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is null)
                 {
@@ -421,7 +486,7 @@ namespace Ownership.Analyzers.Flow
         /// </summary>
         private bool IsFirstReport(int ruleKey, IOperation? at, int resource)
         {
-            return reporting && reported.Add((ruleKey, at?.Syntax.SpanStart ?? -1, resource));
+            return reporting && !WillRunAgain && reported.Add((ruleKey, at?.Syntax.SpanStart ?? -1, resource));
         }
     }
 }

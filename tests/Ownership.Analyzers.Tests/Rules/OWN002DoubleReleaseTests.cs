@@ -382,6 +382,48 @@ public class OWN002DoubleReleaseTests
         """,
     };
 
+    [Fact]
+    public Task A_lambda_inside_try_catch_or_finally_is_analysed_on_its_own_graph()
+    {
+        // A lambda's flow graph sits inside the regions of its enclosing body's graph; only its own regions count.
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members("""
+            void InFinally(List<int> sizes)
+            {
+                try { sizes.Add(1); }
+                finally { sizes.ForEach(size => { byte* p = Api.Create(size); Api.Destroy(p); {|OWN002:Api.Destroy(p)|}; }); }
+            }
+
+            void InTryWithCatch(List<int> sizes)
+            {
+                try { sizes.ForEach(size => { byte* p = Api.Create(size); Api.Destroy(p); {|OWN002:Api.Destroy(p)|}; }); }
+                catch (InvalidOperationException) { sizes.Clear(); }
+            }
+
+            void FreedOnceInTryWithCatch(List<int> sizes)
+            {
+                try { sizes.ForEach(size => { byte* p = Api.Create(size); Api.Destroy(p); }); }
+                catch (InvalidOperationException) { sizes.Clear(); }
+            }
+            """));
+    }
+
+    [Fact]
+    public Task A_lambda_inside_using_with_exception_paths_on()
+    {
+        // The exception path of the lambda runs no finally of the enclosing body (it used to run one, out of its graph).
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                void M(Stream stream, List<int> sizes)
+                {
+                    using var reader = new StreamReader(stream);
+                    sizes.ForEach(size => { byte* p = Api.Create(size); stream.Flush(); Api.Destroy(p); {|OWN002:Api.Destroy(p)|}; });
+                }
+                """),
+            EditorConfig = "is_global = true\nownership_leaks_on_exception_paths = true",
+        });
+    }
+
     [Theory]
     [MemberData(nameof(Flagged))]
     public Task Flags_double_release(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
