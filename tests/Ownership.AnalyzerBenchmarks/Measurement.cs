@@ -95,12 +95,16 @@ internal static class Measurement
     /// Warms up each configuration once, then runs them in turn <paramref name="repeat"/> times (in alternating order), so that a change of load
     /// on a shared machine falls on every configuration alike; returns the measured runs of each configuration.
     /// </summary>
-    public static List<RunResult>[] RepeatInterleaved(IReadOnlyList<CorpusFile> files, ImmutableArray<DiagnosticAnalyzer>[] configurations, int repeat)
+    public static List<RunResult>[] RepeatInterleaved(IReadOnlyList<CorpusFile> files, ImmutableArray<DiagnosticAnalyzer>[] configurations, int repeat) =>
+        RepeatInterleaved(configurations.Select(analyzers => (files, analyzers)).ToArray(), repeat);
+
+    /// <summary>The same, for configurations that differ in their files too (the 1× and 4× corpus).</summary>
+    public static List<RunResult>[] RepeatInterleaved((IReadOnlyList<CorpusFile> Files, ImmutableArray<DiagnosticAnalyzer> Analyzers)[] configurations, int repeat)
     {
         var results = new List<RunResult>[configurations.Length];
         for (var c = 0; c < configurations.Length; c++)
         {
-            Run(files, configurations[c]);
+            Run(configurations[c].Files, configurations[c].Analyzers);
             results[c] = new List<RunResult>(repeat);
         }
 
@@ -113,7 +117,7 @@ internal static class Measurement
                 var c = i % 2 == 0 ? step : configurations.Length - 1 - step;
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
-                results[c].Add(Run(files, configurations[c]));
+                results[c].Add(Run(configurations[c].Files, configurations[c].Analyzers));
             }
         }
 

@@ -58,11 +58,13 @@ public class MutationTests
                 var seed = seeds[variant % seeds.Count];
                 var (text, description) = SourceMutator.Mutate(seed.Text, variant);
                 var exceptions = new ConcurrentQueue<string>();
-                var (elapsed, count) = await TimedAsync(text, analyzers, exceptions);
+                // Every other variant with the options on, since they open paths the defaults never run.
+                var options = variant % 2 == 1 ? RobustnessHarness.EveryOptionOn : null;
+                var (elapsed, count) = await TimedAsync(text, analyzers, exceptions, options);
                 if (elapsed > PerVariantLimit)
                 {
                     // A GC pause or a neighbour's build can stall one run: only a variant slow twice is a failure.
-                    (elapsed, count) = await TimedAsync(text, analyzers, new ConcurrentQueue<string>());
+                    (elapsed, count) = await TimedAsync(text, analyzers, new ConcurrentQueue<string>(), options);
                     if (elapsed > PerVariantLimit)
                     {
                         slow.Enqueue($"variant {variant} of {seed.Name} ({description}) took {elapsed.TotalMilliseconds:N0} ms");
@@ -98,11 +100,11 @@ public class MutationTests
         }
     }
 
-    private static async Task<(TimeSpan Elapsed, int Diagnostics)> TimedAsync(string text, System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer> analyzers, ConcurrentQueue<string> exceptions)
+    private static async Task<(TimeSpan Elapsed, int Diagnostics)> TimedAsync(string text, System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer> analyzers, ConcurrentQueue<string> exceptions, Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider? options)
     {
         var stopwatch = Stopwatch.StartNew();
         var compilation = RobustnessHarness.Compile(text);
-        var diagnostics = await RobustnessHarness.AnalyzeAsync(compilation, analyzers, exceptions);
+        var diagnostics = await RobustnessHarness.AnalyzeAsync(compilation, analyzers, exceptions, options: options);
         return (stopwatch.Elapsed, diagnostics.Length);
     }
 }

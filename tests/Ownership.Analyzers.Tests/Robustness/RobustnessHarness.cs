@@ -40,20 +40,24 @@ internal static class RobustnessHarness
             TestCompilation.References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false));
 
-    public static CompilationWithAnalyzers WithAnalyzers(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, ConcurrentQueue<string> exceptions) =>
+    /// <summary>Both of the analyzers' options on: the paths they open (exception paths, every disposable) are run too.</summary>
+    public static AnalyzerConfigOptionsProvider EveryOptionOn { get; } =
+        TestConfig.Parse($"{Options.LeaksOnExceptionPaths} = true\n{Options.TrackAllDisposables} = true").OptionsProvider;
+
+    public static CompilationWithAnalyzers WithAnalyzers(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, ConcurrentQueue<string> exceptions, AnalyzerConfigOptionsProvider? options = null) =>
         compilation.WithAnalyzers(
             analyzers,
             new CompilationWithAnalyzersOptions(
-                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+                options is null ? new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty) : new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, options),
                 (exception, analyzer, _) => exceptions.Enqueue($"{analyzer.GetType().Name}: {exception}"),
                 concurrentAnalysis: false,
                 logAnalyzerExecutionTime: false,
                 reportSuppressedDiagnostics: false));
 
     /// <summary>The analyzers' diagnostics over the whole compilation; each exception (or AD0001) is added to <paramref name="exceptions"/>.</summary>
-    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, ConcurrentQueue<string> exceptions, CancellationToken cancellationToken = default)
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, ConcurrentQueue<string> exceptions, CancellationToken cancellationToken = default, AnalyzerConfigOptionsProvider? options = null)
     {
-        var diagnostics = await WithAnalyzers(compilation, analyzers, exceptions).GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
+        var diagnostics = await WithAnalyzers(compilation, analyzers, exceptions, options).GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var crash in diagnostics.Where(d => d.Id == "AD0001"))
         {
             exceptions.Enqueue(crash.GetMessage());
