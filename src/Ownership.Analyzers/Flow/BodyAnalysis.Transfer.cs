@@ -312,13 +312,22 @@ namespace Ownership.Analyzers.Flow
             CheckOverwrite(assignment, variable, old, value, state);
             state.PointsTo[variable] = value;
             NameNewResources(value, variables[variable]);
-            if (variables[variable] is ISymbol symbol && capturedNames.Contains(symbol.Name))
+            if (variables[variable] is ISymbol symbol && (capturedNames.Contains(symbol.Name) || IsOuterVariable(symbol)))
             {
-                // A lambda or local function sees this variable: it may release or keep the value at any time.
+                // A lambda or local function sees this variable, or this body is one and the variable is its parent's:
+                // the other side may release or keep the value at any time.
                 Escape(value, state);
             }
 
             return value;
+        }
+
+        /// <summary>A local or parameter of an enclosing body, seen from a lambda's or local function's body.</summary>
+        private bool IsOuterVariable(ISymbol symbol)
+        {
+            return method is { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction } &&
+                   symbol is ILocalSymbol or IParameterSymbol &&
+                   !SymbolEqualityComparer.Default.Equals(symbol.ContainingSymbol, method);
         }
 
         private int VariableOfTarget(IOperation target)

@@ -70,7 +70,8 @@ namespace Ownership.Analyzers.Rules
 
             foreach (var localFunction in graph.LocalFunctions)
             {
-                AnalyzeGraph(graph.GetLocalFunctionControlFlowGraph(localFunction, context.CancellationToken), localFunction, contracts, reporter, settings, hasLambdas, context);
+                var nested = graph.GetLocalFunctionControlFlowGraph(localFunction, context.CancellationToken);
+                AnalyzeGraph(nested, localFunction, contracts, reporter, Nested(settings, nested), hasLambdas, context);
             }
 
             if (!hasLambdas)
@@ -85,7 +86,8 @@ namespace Ownership.Analyzers.Rules
                 {
                     foreach (var lambda in LambdasIn(operation))
                     {
-                        AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken), lambda.Symbol, contracts, reporter, settings, hasLambdas, context);
+                        var nested = graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken);
+                        AnalyzeGraph(nested, lambda.Symbol, contracts, reporter, Nested(settings, nested), hasLambdas, context);
                     }
                 }
 
@@ -93,10 +95,20 @@ namespace Ownership.Analyzers.Rules
                 {
                     foreach (var lambda in LambdasIn(block.BranchValue))
                     {
-                        AnalyzeGraph(graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken), lambda.Symbol, contracts, reporter, settings, hasLambdas, context);
+                        var nested = graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken);
+                        AnalyzeGraph(nested, lambda.Symbol, contracts, reporter, Nested(settings, nested), hasLambdas, context);
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// The settings of a lambda's or local function's own body: the names its nested lambdas use. What it shares with
+        /// the enclosing body, BodyAnalysis tells by symbol (a variable declared outside it).
+        /// </summary>
+        private static FlowSettings Nested(FlowSettings settings, ControlFlowGraph nested)
+        {
+            return new FlowSettings(CapturedNames(nested.OriginalOperation.Syntax, out _), settings.LeaksOnExceptionPaths, settings.TrackAllDisposables);
         }
 
         private static IEnumerable<IFlowAnonymousFunctionOperation> LambdasIn(IOperation operation)
@@ -127,7 +139,7 @@ namespace Ownership.Analyzers.Rules
             return root;
         }
 
-        /// <summary>Names used inside lambdas and local functions: variables they may release or keep behind our back.</summary>
+        /// <summary>Names used inside the lambdas and local functions within <paramref name="body"/>: variables they may release or keep behind our back.</summary>
         private static HashSet<string> CapturedNames(SyntaxNode body, out bool hasLambdas)
         {
             var names = new HashSet<string>();

@@ -410,14 +410,15 @@ public class OWN002DoubleReleaseTests
     [Fact]
     public Task A_lambda_inside_using_with_exception_paths_on()
     {
-        // The exception path of the lambda runs no finally of the enclosing body (it used to run one, out of its graph).
+        // The exception path of the lambda (Flush may throw before the release) runs no finally of the enclosing body:
+        // it used to run one, out of the lambda's graph.
         return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
         {
             Source = TestCode.Members("""
                 void M(Stream stream, List<int> sizes)
                 {
                     using var reader = new StreamReader(stream);
-                    sizes.ForEach(size => { byte* p = Api.Create(size); stream.Flush(); Api.Destroy(p); {|OWN002:Api.Destroy(p)|}; });
+                    sizes.ForEach(size => { byte* p = {|OWN003:Api.Create(size)|}; stream.Flush(); Api.Destroy(p); {|OWN002:Api.Destroy(p)|}; });
                 }
                 """),
             EditorConfig = "is_global = true\nownership_leaks_on_exception_paths = true",

@@ -382,6 +382,53 @@ public class OWN003LeakTests
     }
 
     [Fact]
+    public Task A_lambda_s_own_locals_are_tracked_and_its_parent_s_are_not()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members("""
+            void OwnLocalLeaks(List<int> sizes)
+            {
+                sizes.ForEach(size => { byte* p = {|OWN003:Api.Create(size)|}; p[0] = 1; });
+            }
+
+            void LocalFunctionLocalLeaks(int size)
+            {
+                Fill();
+                void Fill() { byte* p = {|OWN003:Api.Create(size)|}; p[0] = 1; }
+            }
+
+            void OwnLocalFreed(List<int> sizes)
+            {
+                sizes.ForEach(size => { byte* p = Api.Create(size); p[0] = 1; Api.Destroy(p); });
+            }
+
+            void StoredInTheParent(List<int> sizes)
+            {
+                byte* kept = null;
+                sizes.ForEach(size => { kept = Api.Create(size); });
+                Api.Destroy(kept);
+            }
+
+            void StoredInTheParentByALocalFunction(int size)
+            {
+                byte* kept = null;
+                Keep();
+                Api.Destroy(kept);
+                void Keep() { kept = Api.Create(size); }
+            }
+
+            void FreedByANestedLambda(List<int> sizes)
+            {
+                sizes.ForEach(size =>
+                {
+                    byte* p = Api.Create(size);
+                    Action free = () => Api.Destroy(p);
+                    free();
+                });
+            }
+            """));
+    }
+
+    [Fact]
     public Task Message_says_the_result_is_discarded()
     {
         return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(
