@@ -39,8 +39,8 @@ namespace Ownership.Analyzers.Flow
         private readonly ExclusiveGuards guards;
         private readonly int resourceCapacity;
         private readonly List<FlowState> scratchStates = new List<FlowState>();
-        private int scratchInUse;
         private readonly bool onePassWithoutLoops;
+        private int scratchInUse;
         private bool reporting;
         private bool outOfRoom;
 
@@ -299,8 +299,8 @@ namespace Ownership.Analyzers.Flow
                 return;
             }
 
-            // Where a path leaves matters only to the messages of the reporting pass: no Location (nor a walk over the
-            // body's tokens for its closing brace) on every branch of every fixpoint pass.
+            // Where a path leaves matters only to the messages of the pass that reports: no Location on every branch of
+            // every fixpoint pass.
             var exit = reporting ? (exitOperation ?? LastOperation(source))?.Syntax.GetLocation() : null;
             if (destination.Kind == BasicBlockKind.Exit)
             {
