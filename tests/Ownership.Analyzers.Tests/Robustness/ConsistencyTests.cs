@@ -60,7 +60,10 @@ public class ConsistencyTests
             var exceptions = new ConcurrentQueue<string>();
             var compilation = RobustnessHarness.Compile(text);
             var analyzers = RobustnessHarness.NewAnalyzers();
-            var whole = (await RobustnessHarness.AnalyzeAsync(compilation, analyzers, exceptions))
+            // Half the sources (in runs of PerMemberEvery, so that per-member analysis has both) with both options on:
+            // the paths they open must agree between hosts too.
+            var options = checkedSources / PerMemberEvery % 2 == 1 ? RobustnessHarness.EveryOptionOn : null;
+            var whole = (await RobustnessHarness.AnalyzeAsync(compilation, analyzers, exceptions, options: options))
                 .Where(d => d.Location.IsInSource)
                 .Select(RobustnessHarness.Key)
                 .OrderBy(k => k, StringComparer.Ordinal)
@@ -68,7 +71,7 @@ public class ConsistencyTests
 
             // A fresh compilation and fresh analyzers: nothing computed for the whole compilation is reused.
             var ideCompilation = RobustnessHarness.Compile(text);
-            var ide = RobustnessHarness.WithAnalyzers(ideCompilation, RobustnessHarness.NewAnalyzers(), exceptions);
+            var ide = RobustnessHarness.WithAnalyzers(ideCompilation, RobustnessHarness.NewAnalyzers(), exceptions, options);
             var perDocument = new List<string>();
             foreach (var tree in ideCompilation.SyntaxTrees)
             {
@@ -104,7 +107,7 @@ public class ConsistencyTests
                 foreach (var member in root.DescendantNodes().Where(m => m is BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax))
                 {
                     var span = member.FullSpan;
-                    var perMember = RobustnessHarness.WithAnalyzers(memberCompilation, memberAnalyzers, memberExceptions);
+                    var perMember = RobustnessHarness.WithAnalyzers(memberCompilation, memberAnalyzers, memberExceptions, options);
                     var inMember = (await perMember.GetAnalyzerSemanticDiagnosticsAsync(model, span, CancellationToken.None))
                         .Where(d => span.Contains(d.Location.SourceSpan))
                         .Select(RobustnessHarness.Key)
