@@ -82,22 +82,10 @@ namespace Ownership.Analyzers.Rules
 
             foreach (var block in graph.Blocks)
             {
-                foreach (var operation in block.Operations)
+                foreach (var lambda in LambdasIn(block))
                 {
-                    foreach (var lambda in LambdasIn(operation))
-                    {
-                        var nested = graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken);
-                        AnalyzeGraph(nested, lambda.Symbol, contracts, reporter, Nested(settings, nested), hasLambdas, context);
-                    }
-                }
-
-                if (block.BranchValue is not null)
-                {
-                    foreach (var lambda in LambdasIn(block.BranchValue))
-                    {
-                        var nested = graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken);
-                        AnalyzeGraph(nested, lambda.Symbol, contracts, reporter, Nested(settings, nested), hasLambdas, context);
-                    }
+                    var nested = graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken);
+                    AnalyzeGraph(nested, lambda.Symbol, contracts, reporter, Nested(settings, nested), hasLambdas, context);
                 }
             }
         }
@@ -109,6 +97,26 @@ namespace Ownership.Analyzers.Rules
         private static FlowSettings Nested(FlowSettings settings, ControlFlowGraph nested)
         {
             return new FlowSettings(CapturedNames(nested.OriginalOperation.Syntax, out _), settings.LeaksOnExceptionPaths, settings.TrackAllDisposables);
+        }
+
+        /// <summary>The lambdas a block's operations and branch value create.</summary>
+        private static IEnumerable<IFlowAnonymousFunctionOperation> LambdasIn(BasicBlock block)
+        {
+            foreach (var operation in block.Operations)
+            {
+                foreach (var lambda in LambdasIn(operation))
+                {
+                    yield return lambda;
+                }
+            }
+
+            if (block.BranchValue is not null)
+            {
+                foreach (var lambda in LambdasIn(block.BranchValue))
+                {
+                    yield return lambda;
+                }
+            }
         }
 
         private static IEnumerable<IFlowAnonymousFunctionOperation> LambdasIn(IOperation operation)
