@@ -49,11 +49,6 @@ public static class Program
                 "plain" => Corpus.Generate(files, seed: 7, ownershipShare: 0),
                 _ => Corpus.Generate(files),
             };
-            // The driver alone (an analyzer that asks for every body and symbol and does nothing) allocates too:
-            // subtracting it leaves what Ownership's own code allocates.
-            var driverOnly = ImmutableArray.Create<DiagnosticAnalyzer>(new DriverOnlyAnalyzer());
-            var driverAllocated = Measurement.Repeat(scenario, driverOnly, repeat).Select(r => r.Allocated).OrderBy(bytes => bytes).ElementAt(repeat / 2);
-            using var sampler = Array.IndexOf(args, "--allocations") >= 0 ? new AllocationSampler() : null;
             var baseline = Array.IndexOf(args, "--baseline");
             if (baseline >= 0 && baseline + 1 < args.Length)
             {
@@ -81,20 +76,27 @@ public static class Program
                 return 0;
             }
 
+            // The driver alone (an analyzer that asks for every body and symbol and does nothing) allocates too:
+            // subtracting it leaves what Ownership's own code allocates.
+            var driverOnly = ImmutableArray.Create<DiagnosticAnalyzer>(new DriverOnlyAnalyzer());
             var measureDriver = Array.IndexOf(args, "--driver-only") >= 0;
+            var driverRuns = measureDriver ? null : Measurement.Repeat(scenario, driverOnly, repeat);
+            using var sampler = Array.IndexOf(args, "--allocations") >= 0 ? new AllocationSampler() : null;
             var runs = Measurement.Repeat(scenario, measureDriver ? driverOnly : sets.Ownership, repeat);
-            if (measureDriver)
-            {
-                // What the driver's own dispatch of empty callbacks costs an analyzer: the floor under every analyzer's time.
-                Console.WriteLine($"Median: do-nothing analyzer {Measurement.Median(runs.Select(r => r.TimeOf(driverOnly))).TotalMilliseconds:F1} ms");
-                return 0;
-            }
-
             if (sampler is not null)
             {
                 AllocationSampler.Print(top: 60);
             }
 
+            if (measureDriver)
+            {
+                // What the driver's own dispatch of empty callbacks costs an analyzer: the floor under every analyzer's time.
+                Console.WriteLine($"Median: do-nothing analyzer {Measurement.Median(runs.Select(r => r.TimeOf(driverOnly))).TotalMilliseconds:F1} ms, " +
+                                  $"{MedianBytes(runs) >> 10:N0} KiB allocated");
+                return 0;
+            }
+
+            var driverAllocated = MedianBytes(driverRuns!);
             foreach (var run in runs)
             {
                 var each = string.Join(", ", sets.Ownership.Select(a => $"{a.GetType().Name} {Ms(run.TimeOf(new[] { a }))}"));
@@ -103,7 +105,7 @@ public static class Program
 
             Console.WriteLine("Diagnostics in the last run: " + string.Join(", ", Summary(runs[^1].DiagnosticsById)));
             var medians = string.Join(", ", sets.Ownership.Select(a => $"{a.GetType().Name} {Ms(Measurement.Median(runs.Select(r => r.TimeOf(new[] { a }))))}"));
-            Console.WriteLine($"Median: Ownership {Measurement.Median(runs.Select(r => r.TimeOf(sets.Ownership))).TotalMilliseconds:F1} ms ({medians}); allocated by Ownership {(Measurement.Median(runs.Select(r => TimeSpan.FromTicks(r.Allocated))).Ticks - driverAllocated) >> 10:N0} KiB");
+            Console.WriteLine($"Median: Ownership {Measurement.Median(runs.Select(r => r.TimeOf(sets.Ownership))).TotalMilliseconds:F1} ms ({medians}); allocated by Ownership {(MedianBytes(runs) - driverAllocated) >> 10:N0} KiB");
 
             return 0;
         }
@@ -245,6 +247,9 @@ public static class Program
         Console.WriteLine("Ratios are medians of per-run ratios (both sides measured in the same run), so a change of load between runs cancels out.");
         return 0;
     }
+
+    /// <summary>The median of the runs' allocated bytes (the upper middle one of an even count).</summary>
+    private static long MedianBytes(IReadOnlyList<RunResult> runs) => runs.Select(r => r.Allocated).OrderBy(bytes => bytes).ElementAt(runs.Count / 2);
 
     private static double MedianRatio(IEnumerable<(TimeSpan Value, TimeSpan Reference)> pairs)
     {
