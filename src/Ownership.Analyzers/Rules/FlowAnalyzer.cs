@@ -99,8 +99,8 @@ namespace Ownership.Analyzers.Rules
             return new FlowSettings(CapturedNames(nested.OriginalOperation.Syntax, out _), settings.LeaksOnExceptionPaths, settings.TrackAllDisposables);
         }
 
-        /// <summary>The lambdas a block's operations and branch value create.</summary>
-        private static IEnumerable<IFlowAnonymousFunctionOperation> LambdasIn(BasicBlock block)
+        /// <summary>The lambdas a block's operations and branch value create (the tests walk bodies as this analyzer does).</summary>
+        internal static IEnumerable<IFlowAnonymousFunctionOperation> LambdasIn(BasicBlock block)
         {
             foreach (var operation in block.Operations)
             {

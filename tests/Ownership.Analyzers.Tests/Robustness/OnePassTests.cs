@@ -136,11 +136,7 @@ public class OnePassTests
             }
         }
 
-        var lambdas = graph.Blocks
-            .SelectMany(b => b.BranchValue is null ? b.Operations : b.Operations.Add(b.BranchValue))
-            .SelectMany(o => o.DescendantsAndSelf())
-            .OfType<IFlowAnonymousFunctionOperation>();
-        foreach (var lambda in lambdas)
+        foreach (var lambda in graph.Blocks.SelectMany(FlowAnalyzer.LambdasIn))
         {
             foreach (var nested in Bodies(graph.GetAnonymousFunctionControlFlowGraph(lambda), lambda.Symbol))
             {
