@@ -24,6 +24,7 @@ namespace Ownership.Analyzers.Contracts
 
         private static readonly ImmutableArray<ContractLine> CatalogLines = ReadCatalog(out CatalogErrors);
         private static readonly ImmutableArray<ContractError> CatalogErrors;
+        private static readonly ImmutableDictionary<string, ImmutableArray<int>> CatalogIndex = CatalogContracts.Index(CatalogLines);
 
         /// <summary>
         /// The provider of each live compilation, shared by the three analyzers that run over it, so that the catalog is
@@ -34,6 +35,7 @@ namespace Ownership.Analyzers.Contracts
 
         private readonly Dictionary<ISymbol, MethodContract> fileMethods;
         private readonly Dictionary<ISymbol, ValueContract> fileValues;
+        private readonly CatalogContracts catalog;
         private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> methodCache = new ConcurrentDictionary<IMethodSymbol, MethodContract>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, ValueContract> valueCache = new ConcurrentDictionary<ISymbol, ValueContract>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, bool> disposableCache = new ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
@@ -60,7 +62,8 @@ namespace Ownership.Analyzers.Contracts
             this.options = options;
             this.fileMethods = fileMethods;
             this.fileValues = fileValues;
-            namesWithContracts = new HashSet<string> { "Dispose", "DisposeAsync", WellKnownMemberNames.InstanceConstructorName };
+            catalog = new CatalogContracts(compilation, CatalogLines, CatalogIndex);
+            namesWithContracts = new HashSet<string>(CatalogContracts.MethodNames(CatalogLines)) { "Dispose", "DisposeAsync", WellKnownMemberNames.InstanceConstructorName };
             foreach (var listed in fileMethods.Keys)
             {
                 namesWithContracts.Add(listed.Name);
@@ -69,7 +72,7 @@ namespace Ownership.Analyzers.Contracts
             Errors = errors;
             disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
             asyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
-            HasAnything = fileMethods.Count > 0 || fileValues.Count > 0 || errors.Length > 0 ||
+            HasAnything = !CatalogLines.IsEmpty || fileMethods.Count > 0 || fileValues.Count > 0 || errors.Length > 0 ||
                           compilation.GetTypeByMetadataName(AttributeNames.Owned) is not null;
         }
 
@@ -129,9 +132,8 @@ namespace Ownership.Analyzers.Contracts
             var methods = new Dictionary<ISymbol, MethodContract>(SymbolEqualityComparer.Default);
             var values = new Dictionary<ISymbol, ValueContract>(SymbolEqualityComparer.Default);
 
-            // User lines first, so that they win over the catalog for the same member.
+            // Users' lines now, so that their mistakes are reported; the catalog's on demand (CatalogContracts), after them.
             Resolve(compilation, userLines, reportUnresolved: true, methods, values, errors);
-            Resolve(compilation, CatalogLines, reportUnresolved: false, methods, values, errors);
             return new ContractProvider(compilation, options, methods, values, errors.ToImmutableArray());
         }
 
@@ -237,9 +239,11 @@ namespace Ownership.Analyzers.Contracts
             {
                 // Contract lines first, in file order: the catalog names the plain deallocator (FreeHGlobal) before
                 // the specialised ones (ZeroFreeGlobalAllocAnsi).
-                foreach (var entry in fileMethods)
+                // Only the catalog lines of the acquirer's type are resolved: "M:" + its ID + "." starts them.
+                var typeLines = "M:" + acquirer.ContainingType.OriginalDefinition.GetDocumentationCommentId()?.Substring(2) + ".";
+                foreach (var listed in ListedMethods(line => line.MemberId.StartsWith(typeLines, StringComparison.Ordinal)))
                 {
-                    if (entry.Key is IMethodSymbol listed && SymbolEqualityComparer.Default.Equals(listed.ContainingType, acquirer.ContainingType.OriginalDefinition) &&
+                    if (SymbolEqualityComparer.Default.Equals(listed.ContainingType, acquirer.ContainingType.OriginalDefinition) &&
                         ReleaseCall(listed, family, receiver) is { } listedCall)
                     {
                         return listedCall;
@@ -260,15 +264,45 @@ namespace Ownership.Analyzers.Contracts
                 return null;
             }
 
-            foreach (var entry in fileMethods)
+            foreach (var candidate in ListedMethods(line => ReleasesFamily(line, family)))
             {
-                if (entry.Key is IMethodSymbol candidate && ReleaseCall(candidate, family, receiver) is { } fromCatalog)
+                if (ReleaseCall(candidate, family, receiver) is { } fromCatalog)
                 {
                     return fromCatalog;
                 }
             }
 
             return null;
+        }
+
+        /// <summary>The methods of users' contract lines, then those of the catalog lines <paramref name="catalogLine"/> accepts, each in file order.</summary>
+        private IEnumerable<IMethodSymbol> ListedMethods(Func<ContractLine, bool> catalogLine)
+        {
+            foreach (var listed in fileMethods.Keys)
+            {
+                if (listed is IMethodSymbol method)
+                {
+                    yield return method;
+                }
+            }
+
+            foreach (var method in catalog.Methods(catalogLine))
+            {
+                yield return method;
+            }
+        }
+
+        private static bool ReleasesFamily(ContractLine line, string family)
+        {
+            foreach (var entry in line.Entries)
+            {
+                if (entry.Value.Kind == ContractKind.Releases && entry.Value.Family == family)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private string? ReleaseCall(IMethodSymbol candidate, string? family, IOperation? receiver)
@@ -284,7 +318,8 @@ namespace Ownership.Analyzers.Contracts
                 return "{0}." + candidate.Name + "()";
             }
 
-            for (var i = 0; i < candidate.Parameters.Length; i++)
+            var parameterCount = candidate.Parameters.Length;
+            for (var i = 0; i < parameterCount; i++)
             {
                 var parameter = contract.Parameter(i);
                 if (parameter.Kind != ContractKind.Releases || parameter.Family != family || !AllOptional(candidate, except: i) || i != 0)
@@ -308,9 +343,10 @@ namespace Ownership.Analyzers.Contracts
 
         private static bool AllOptional(IMethodSymbol method, int except)
         {
-            for (var i = 0; i < method.Parameters.Length; i++)
+            var parameters = method.Parameters;
+            for (var i = 0; i < parameters.Length; i++)
             {
-                if (i != except && !method.Parameters[i].IsOptional)
+                if (i != except && !parameters[i].IsOptional)
                 {
                     return false;
                 }
@@ -370,6 +406,11 @@ namespace Ownership.Analyzers.Contracts
             if (fileMethods.TryGetValue(method, out var fromFile))
             {
                 return fromFile;
+            }
+
+            if (catalog.Method(method) is { } fromCatalog)
+            {
+                return fromCatalog;
             }
 
             // An override keeps the contract of the member it overrides (FileStream.Read is Stream.Read).
@@ -460,13 +501,15 @@ namespace Ownership.Analyzers.Contracts
             }
 
             // The parameters' contracts are gathered only once one of them has any: most methods have none.
+            // IMethodSymbol.Parameters makes a new array at every call: read it once.
+            var declared = method.Parameters;
             ValueContract[]? parameters = null;
-            for (var i = 0; i < method.Parameters.Length; i++)
+            for (var i = 0; i < declared.Length; i++)
             {
-                var contract = FromAttributes(method.Parameters[i].GetAttributes());
+                var contract = FromAttributes(declared[i].GetAttributes());
                 if (contract.IsSome)
                 {
-                    parameters ??= new ValueContract[method.Parameters.Length];
+                    parameters ??= new ValueContract[declared.Length];
                     parameters[i] = contract;
                 }
             }
@@ -487,7 +530,7 @@ namespace Ownership.Analyzers.Contracts
                 return fromAttributes;
             }
 
-            return fileValues.TryGetValue(member, out var fromFile) ? fromFile : ValueContract.None;
+            return fileValues.TryGetValue(member, out var fromFile) ? fromFile : catalog.Value(member) ?? ValueContract.None;
         }
 
         /// <summary>
@@ -638,7 +681,7 @@ namespace Ownership.Analyzers.Contracts
             }
         }
 
-        private static MethodContract ToMethodContract(ContractLine line, IMethodSymbol method, out string? error)
+        internal static MethodContract ToMethodContract(ContractLine line, IMethodSymbol method, out string? error)
         {
             error = null;
             var returnContract = ValueContract.None;
@@ -678,9 +721,10 @@ namespace Ownership.Analyzers.Contracts
 
         private static int IndexOfParameter(IMethodSymbol method, string name)
         {
-            for (var i = 0; i < method.Parameters.Length; i++)
+            var parameters = method.Parameters;
+            for (var i = 0; i < parameters.Length; i++)
             {
-                if (method.Parameters[i].Name == name)
+                if (parameters[i].Name == name)
                 {
                     return i;
                 }

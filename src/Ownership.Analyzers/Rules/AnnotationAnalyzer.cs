@@ -179,7 +179,7 @@ namespace Ownership.Analyzers.Rules
         /// <summary>A [Releases] or [Transfers] parameter the body never releases, transfers, stores, passes on or returns.</summary>
         private static void CheckReleasedParameters(OperationBlockAnalysisContext context, ContractProvider contracts)
         {
-            if (context.OwningSymbol is not IMethodSymbol method || method.Parameters.IsEmpty)
+            if (context.OwningSymbol is not IMethodSymbol method)
             {
                 return;
             }

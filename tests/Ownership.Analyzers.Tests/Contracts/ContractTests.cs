@@ -62,6 +62,61 @@ public class ContractTests
         Assert.Empty(provider.Errors.Select(error => error.Message));
     }
 
+    [Fact]
+    public void Every_catalog_line_is_found_under_the_key_of_its_members()
+    {
+        // The catalog is resolved a key at a time: a line filed under another key than its member's would never apply.
+        var compilation = CSharpCompilation.Create("Catalog", references: RuntimeReferences());
+        var problems = new List<string>();
+        foreach (var line in ContractProvider.BuiltInLines)
+        {
+            foreach (var symbol in DocumentationCommentId.GetSymbolsForDeclarationId(line.MemberId, compilation))
+            {
+                if (CatalogContracts.KeyOf(symbol) != CatalogContracts.KeyOf(line.MemberId))
+                {
+                    problems.Add($"line {line.LineNumber}: {line.MemberId} is filed under '{CatalogContracts.KeyOf(line.MemberId)}', its member under '{CatalogContracts.KeyOf(symbol)}'");
+                }
+
+                if (symbol is IMethodSymbol method)
+                {
+                    ContractProvider.ToMethodContract(line, method, out var error);
+                    if (error is not null)
+                    {
+                        problems.Add($"line {line.LineNumber}: {error}");
+                    }
+                }
+            }
+        }
+
+        Assert.Empty(problems);
+    }
+
+    [Theory]
+    [InlineData("M:System.IO.StreamReader.#ctor(System.IO.Stream)", "StreamReader.ctor")]
+    [InlineData("M:System.Span`1.#ctor(System.Void*,System.Int32)", "Span.ctor")]
+    [InlineData("M:System.Runtime.InteropServices.CollectionsMarshal.AsSpan``1(System.Collections.Generic.List{``0})", "AsSpan")]
+    [InlineData("M:System.Buffers.ArrayPool`1.Rent(System.Int32)", "Rent")]
+    [InlineData("T:System.Runtime.InteropServices.GCHandle", "GCHandle")]
+    [InlineData("M:System.Collections.Generic.List`1.set_Capacity(System.Int32)", "set_Capacity")]
+    public void Catalog_keys_are_the_member_name_or_the_constructed_type(string id, string key)
+    {
+        Assert.Equal(key, CatalogContracts.KeyOf(id));
+    }
+
+    [Fact]
+    public void A_users_line_wins_over_the_catalogs_for_the_same_member()
+    {
+        var compilation = CSharpCompilation.Create("Catalog", references: RuntimeReferences());
+        var contracts = new AdditionalText[] { new ContractFileText("mine.ownership.txt", "M:System.Runtime.InteropServices.NativeMemory.Alloc(System.UIntPtr)  return=owned:mine\n") };
+        var provider = ContractProvider.Create(compilation, new AnalyzerOptions(contracts.ToImmutableArray()), default);
+        var alloc = (IMethodSymbol)DocumentationCommentId.GetFirstSymbolForDeclarationId("M:System.Runtime.InteropServices.NativeMemory.Alloc(System.UIntPtr)", compilation)!;
+        var free = (IMethodSymbol)DocumentationCommentId.GetFirstSymbolForDeclarationId("M:System.Runtime.InteropServices.NativeMemory.Free(System.Void*)", compilation)!;
+
+        Assert.Equal("mine", provider.GetMethod(alloc).Return.Family);
+        Assert.Equal(ContractKind.Releases, provider.GetMethod(free).Parameter(0).Kind);
+        Assert.Equal("native", provider.GetMethod(free).Parameter(0).Family);
+    }
+
     [Theory]
     [InlineData("M:System.Runtime.InteropServices.NativeMemory.Alloc(System.UIntPtr)", ContractKind.Owned, "native")]
     [InlineData("M:System.Runtime.InteropServices.NativeMemory.AlignedAlloc(System.UIntPtr,System.UIntPtr)", ContractKind.Owned, "native-aligned")]

@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Ownership.Analyzers.Contracts
+{
+    /// <summary>
+    /// The built-in catalog resolved against one compilation a name at a time. Finding a line's member
+    /// (<see cref="DocumentationCommentId"/>) is the costly part of the catalog, so a line is resolved only when a member
+    /// of its name is asked about: a compilation pays for the catalog members it uses, not for all of them.
+    /// </summary>
+    internal sealed class CatalogContracts
+    {
+        private readonly Compilation compilation;
+        private readonly ImmutableArray<ContractLine> lines;
+        private readonly ImmutableDictionary<string, ImmutableArray<int>> linesByKey;
+        private readonly ConcurrentDictionary<string, ImmutableArray<Entry>> resolved = new ConcurrentDictionary<string, ImmutableArray<Entry>>(StringComparer.Ordinal);
+        private readonly Func<string, ImmutableArray<Entry>> resolve;
+
+        public CatalogContracts(Compilation compilation, ImmutableArray<ContractLine> lines, ImmutableDictionary<string, ImmutableArray<int>> linesByKey)
+        {
+            this.compilation = compilation;
+            this.lines = lines;
+            this.linesByKey = linesByKey;
+            resolve = Resolve;
+        }
+
+        /// <summary>The indexes of <paramref name="lines"/> under each key (see <see cref="KeyOf(ISymbol)"/>).</summary>
+        public static ImmutableDictionary<string, ImmutableArray<int>> Index(ImmutableArray<ContractLine> lines)
+        {
+            return Enumerable.Range(0, lines.Length)
+                .GroupBy(index => KeyOf(lines[index].MemberId), StringComparer.Ordinal)
+                .ToImmutableDictionary(group => group.Key, group => group.ToImmutableArray(), StringComparer.Ordinal);
+        }
+
+        /// <summary>The names of the methods that <paramref name="lines"/> give a contract (constructors are <c>.ctor</c>).</summary>
+        public static IEnumerable<string> MethodNames(ImmutableArray<ContractLine> lines)
+        {
+            foreach (var line in lines)
+            {
+                if (line.MemberId.StartsWith("M:", StringComparison.Ordinal))
+                {
+                    var key = KeyOf(line.MemberId);
+                    yield return key.EndsWith(ConstructorSuffix, StringComparison.Ordinal) ? WellKnownMemberNames.InstanceConstructorName : key;
+                }
+            }
+        }
+
+        /// <summary>The catalog's contract for <paramref name="method"/> (a definition), or null.</summary>
+        public MethodContract? Method(IMethodSymbol method)
+        {
+            foreach (var entry in EntriesFor(method))
+            {
+                if (entry.Method is { } contract && SymbolEqualityComparer.Default.Equals(entry.Symbol, method))
+                {
+                    return contract;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The catalog's contract for a type, field or property (a definition), or null.</summary>
+        public ValueContract? Value(ISymbol member)
+        {
+            foreach (var entry in EntriesFor(member))
+            {
+                if (entry.Method is null && SymbolEqualityComparer.Default.Equals(entry.Symbol, member))
+                {
+                    return entry.Value;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// The methods of the lines that <paramref name="line"/> accepts, in the catalog's order (deallocators are searched
+        /// in it); only those lines are resolved.
+        /// </summary>
+        public IEnumerable<IMethodSymbol> Methods(Func<ContractLine, bool> line)
+        {
+            for (var index = 0; index < lines.Length; index++)
+            {
+                if (!line(lines[index]))
+                {
+                    continue;
+                }
+
+                foreach (var entry in resolved.GetOrAdd(KeyOf(lines[index].MemberId), resolve))
+                {
+                    if (entry.Line == index && entry.Method is not null)
+                    {
+                        yield return (IMethodSymbol)entry.Symbol;
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// What a member is looked up under: its name, or for a constructor its type's name and <c>.ctor</c> (a catalog
+        /// of stream wrappers lists dozens of constructors, and a call names only one type).
+        /// </summary>
+        internal static string KeyOf(ISymbol symbol)
+        {
+            return symbol is IMethodSymbol { MethodKind: MethodKind.Constructor, ContainingType: { } type } ? type.Name + ConstructorSuffix : symbol.Name;
+        }
+
+        /// <summary>The same key from a documentation-comment ID: <c>M:System.IO.StreamReader.#ctor(System.IO.Stream)</c> is <c>StreamReader.ctor</c>.</summary>
+        internal static string KeyOf(string memberId)
+        {
+            var end = memberId.IndexOf('(');
+            var name = memberId.Substring(2, (end < 0 ? memberId.Length : end) - 2);
+            var dot = name.LastIndexOf('.');
+            var last = name.Substring(dot + 1);
+            if (last == "#ctor" && dot > 0)
+            {
+                var previous = name.LastIndexOf('.', dot - 1);
+                return WithoutArity(name.Substring(previous + 1, dot - previous - 1)) + ConstructorSuffix;
+            }
+
+            return WithoutArity(last);
+        }
+
+        private const string ConstructorSuffix = ".ctor";
+
+        private static string WithoutArity(string name)
+        {
+            var tick = name.IndexOf('`');
+            return tick < 0 ? name : name.Substring(0, tick);
+        }
+
+        private ImmutableArray<Entry> EntriesFor(ISymbol symbol)
+        {
+            var key = KeyOf(symbol);
+            return linesByKey.ContainsKey(key) ? resolved.GetOrAdd(key, resolve) : ImmutableArray<Entry>.Empty;
+        }
+
+        private ImmutableArray<Entry> Resolve(string key)
+        {
+            var entries = ImmutableArray.CreateBuilder<Entry>();
+            foreach (var index in linesByKey[key])
+            {
+                var line = lines[index];
+                var symbols = DocumentationCommentId.GetSymbolsForDeclarationId(line.MemberId, compilation);
+                if (symbols.IsDefaultOrEmpty)
+                {
+                    continue;
+                }
+
+                foreach (var symbol in symbols)
+                {
+                    if (symbol is IMethodSymbol method)
+                    {
+                        // A catalog line that does not fit its method is caught by the catalog's tests, not by users.
+                        var contract = ContractProvider.ToMethodContract(line, method, out var error);
+                        if (error is null)
+                        {
+                            entries.Add(new Entry(symbol, index, contract, ValueContract.None));
+                        }
+                    }
+                    else
+                    {
+                        entries.Add(new Entry(symbol, index, null, line.Entries[0].Value));
+                    }
+                }
+            }
+
+            return entries.ToImmutable();
+        }
+
+        private readonly struct Entry
+        {
+            public Entry(ISymbol symbol, int line, MethodContract? method, ValueContract value)
+            {
+                Symbol = symbol;
+                Line = line;
+                Method = method;
+                Value = value;
+            }
+
+            public ISymbol Symbol { get; }
+
+            public int Line { get; }
+
+            public MethodContract? Method { get; }
+
+            public ValueContract Value { get; }
+        }
+    }
+}
