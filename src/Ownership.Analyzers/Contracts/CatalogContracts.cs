@@ -16,11 +16,11 @@ namespace Ownership.Analyzers.Contracts
     {
         private readonly Compilation compilation;
         private readonly ImmutableArray<ContractLine> lines;
-        private readonly ImmutableDictionary<string, ImmutableArray<int>> linesByKey;
+        private readonly IReadOnlyDictionary<string, int[]> linesByKey;
         private readonly ConcurrentDictionary<string, ImmutableArray<Entry>> resolved = new ConcurrentDictionary<string, ImmutableArray<Entry>>(StringComparer.Ordinal);
         private readonly Func<string, ImmutableArray<Entry>> resolve;
 
-        public CatalogContracts(Compilation compilation, ImmutableArray<ContractLine> lines, ImmutableDictionary<string, ImmutableArray<int>> linesByKey)
+        public CatalogContracts(Compilation compilation, ImmutableArray<ContractLine> lines, IReadOnlyDictionary<string, int[]> linesByKey)
         {
             this.compilation = compilation;
             this.lines = lines;
@@ -28,12 +28,15 @@ namespace Ownership.Analyzers.Contracts
             resolve = Resolve;
         }
 
-        /// <summary>The indexes of <paramref name="lines"/> under each key (see <see cref="KeyOf(ISymbol)"/>).</summary>
-        public static ImmutableDictionary<string, ImmutableArray<int>> Index(ImmutableArray<ContractLine> lines)
+        /// <summary>
+        /// The indexes of <paramref name="lines"/> under each key (see <see cref="KeyOf(ISymbol)"/>). A plain dictionary,
+        /// never written after it is built: it is read for every method and type whose contract is computed.
+        /// </summary>
+        public static IReadOnlyDictionary<string, int[]> Index(ImmutableArray<ContractLine> lines)
         {
             return Enumerable.Range(0, lines.Length)
                 .GroupBy(index => KeyOf(lines[index].MemberId), StringComparer.Ordinal)
-                .ToImmutableDictionary(group => group.Key, group => group.ToImmutableArray(), StringComparer.Ordinal);
+                .ToDictionary(group => group.Key, group => group.ToArray(), StringComparer.Ordinal);
         }
 
         /// <summary>The names of the methods that <paramref name="lines"/> give a contract (constructors are <c>.ctor</c>).</summary>
@@ -136,7 +139,12 @@ namespace Ownership.Analyzers.Contracts
         private ImmutableArray<Entry> EntriesFor(ISymbol symbol)
         {
             var key = KeyOf(symbol);
-            return linesByKey.ContainsKey(key) ? resolved.GetOrAdd(key, resolve) : ImmutableArray<Entry>.Empty;
+            if (!linesByKey.ContainsKey(key))
+            {
+                return ImmutableArray<Entry>.Empty;
+            }
+
+            return resolved.TryGetValue(key, out var entries) ? entries : resolved.GetOrAdd(key, resolve);
         }
 
         private ImmutableArray<Entry> Resolve(string key)

@@ -24,7 +24,7 @@ namespace Ownership.Analyzers.Contracts
 
         private static readonly ImmutableArray<ContractLine> CatalogLines = ReadCatalog(out CatalogErrors);
         private static readonly ImmutableArray<ContractError> CatalogErrors;
-        private static readonly ImmutableDictionary<string, ImmutableArray<int>> CatalogIndex = CatalogContracts.Index(CatalogLines);
+        private static readonly IReadOnlyDictionary<string, int[]> CatalogIndex = CatalogContracts.Index(CatalogLines);
 
         /// <summary>
         /// The provider of each live compilation, shared by the three analyzers that run over it, so that the catalog is
