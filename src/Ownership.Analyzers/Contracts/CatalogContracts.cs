@@ -14,6 +14,8 @@ namespace Ownership.Analyzers.Contracts
     /// </summary>
     internal sealed class CatalogContracts
     {
+        private const string ConstructorSuffix = ".ctor";
+
         private readonly Compilation compilation;
         private readonly ImmutableArray<ContractLine> lines;
         private readonly IReadOnlyDictionary<string, int[]> linesByKey;
@@ -127,8 +129,6 @@ namespace Ownership.Analyzers.Contracts
 
             return WithoutArity(last);
         }
-
-        private const string ConstructorSuffix = ".ctor";
 
         private static string WithoutArity(string name)
         {

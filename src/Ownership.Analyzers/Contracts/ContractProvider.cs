@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -25,6 +26,7 @@ namespace Ownership.Analyzers.Contracts
         private static readonly ImmutableArray<ContractLine> CatalogLines = ReadCatalog(out CatalogErrors);
         private static readonly ImmutableArray<ContractError> CatalogErrors;
         private static readonly IReadOnlyDictionary<string, int[]> CatalogIndex = CatalogContracts.Index(CatalogLines);
+        private static readonly ImmutableArray<string> CatalogMethodNames = CatalogContracts.MethodNames(CatalogLines).Distinct().ToImmutableArray();
 
         /// <summary>
         /// The provider of each live compilation, shared by the three analyzers that run over it, so that the catalog is
@@ -63,7 +65,7 @@ namespace Ownership.Analyzers.Contracts
             this.fileMethods = fileMethods;
             this.fileValues = fileValues;
             catalog = new CatalogContracts(compilation, CatalogLines, CatalogIndex);
-            namesWithContracts = new HashSet<string>(CatalogContracts.MethodNames(CatalogLines)) { "Dispose", "DisposeAsync", WellKnownMemberNames.InstanceConstructorName };
+            namesWithContracts = new HashSet<string>(CatalogMethodNames) { "Dispose", "DisposeAsync", WellKnownMemberNames.InstanceConstructorName };
             foreach (var listed in fileMethods.Keys)
             {
                 namesWithContracts.Add(listed.Name);
