@@ -63,6 +63,9 @@ namespace Ownership.Analyzers.Rules
             private readonly ConcurrentDictionary<(ISymbol Method, IFieldSymbol Field), bool> released = new ConcurrentDictionary<(ISymbol, IFieldSymbol), bool>();
             private readonly ConcurrentDictionary<(ISymbol Caller, ISymbol Callee), bool> calls = new ConcurrentDictionary<(ISymbol, ISymbol), bool>();
 
+            // Owned auto-properties ([Owned] on the property or [field: Owned]): reading the property on this reads the field.
+            private readonly Dictionary<IPropertySymbol, IFieldSymbol> ownedProperties = new Dictionary<IPropertySymbol, IFieldSymbol>(SymbolEqualityComparer.Default);
+
             public TypeFacts(INamedTypeSymbol type, ContractProvider contracts)
             {
                 this.type = type;
@@ -72,6 +75,12 @@ namespace Ownership.Analyzers.Rules
                     if (member is IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } field && contracts.GetMember(field).Kind == ContractKind.Owned)
                     {
                         ownedFields.TryAdd(field, field.Locations.FirstOrDefault() ?? Location.None);
+                    }
+                    else if (member is IFieldSymbol { IsStatic: false, AssociatedSymbol: IPropertySymbol property } backingField &&
+                             (contracts.GetMember(backingField).Kind == ContractKind.Owned || contracts.GetMember(property).Kind == ContractKind.Owned))
+                    {
+                        ownedProperties[property] = backingField;
+                        ownedFields.TryAdd(backingField, property.Locations.FirstOrDefault() ?? Location.None);
                     }
                 }
             }
@@ -149,7 +158,7 @@ namespace Ownership.Analyzers.Rules
                 }
 
                 var releaseMethods = type.GetMembers().OfType<IMethodSymbol>().Where(IsReleaseMethod).ToList();
-                var fields = ownedFields.Keys.OrderBy(field => field.Name, System.StringComparer.Ordinal).ToList();
+                var fields = ownedFields.Keys.OrderBy(NameOf, System.StringComparer.Ordinal).ToList();
                 if (releaseMethods.Count == 0)
                 {
                     foreach (var field in fields)
@@ -158,9 +167,9 @@ namespace Ownership.Analyzers.Rules
                             Descriptors.OWN008FieldNotReleased,
                             type.Locations.FirstOrDefault() ?? Location.None,
                             new[] { ownedFields[field] },
-                            ImmutableDictionary<string, string?>.Empty.Add("Field", field.Name),
+                            ImmutableDictionary<string, string?>.Empty.Add("Field", NameOf(field)),
                             type.Name,
-                            field.Name,
+                            NameOf(field),
                             "because it has no release method (Dispose or a [Releases] method)"));
                     }
 
@@ -191,12 +200,18 @@ namespace Ownership.Analyzers.Rules
                             Descriptors.OWN008FieldNotReleased,
                             first.Locations.FirstOrDefault() ?? Location.None,
                             new[] { ownedFields[field] },
-                            ImmutableDictionary<string, string?>.Empty.Add("Field", field.Name).Add("ReleaseMethod", first.Name),
+                            ImmutableDictionary<string, string?>.Empty.Add("Field", NameOf(field)).Add("ReleaseMethod", first.Name),
                             type.Name,
-                            field.Name,
+                            NameOf(field),
                             $"in '{first.Name}'"));
                     }
                 }
+            }
+
+            /// <summary>The name the source uses: an auto-property's, for its backing field.</summary>
+            private static string NameOf(IFieldSymbol field)
+            {
+                return field.AssociatedSymbol is IPropertySymbol property ? property.Name : field.Name;
             }
 
             /// <summary>The release method and every method of this type it calls on <c>this</c>, transitively.</summary>
@@ -257,10 +272,14 @@ namespace Ownership.Analyzers.Rules
                 return false;
             }
 
-            /// <summary>The field of this type that <paramref name="operation"/> reads on <c>this</c>, or null.</summary>
+            /// <summary>The field of this type that <paramref name="operation"/> reads on <c>this</c> (an owned auto-property's backing field included), or null.</summary>
             private IFieldSymbol? OwnField(IOperation? operation)
             {
                 operation = operation?.WithoutConversions();
+                if (operation is IPropertyReferenceOperation { Instance: IInstanceReferenceOperation } propertyReference)
+                {
+                    return ownedProperties.TryGetValue(propertyReference.Property.OriginalDefinition, out var backingField) ? backingField : null;
+                }
 
                 return operation is IFieldReferenceOperation { Field: { IsStatic: false } field, Instance: IInstanceReferenceOperation } &&
                        SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, type.OriginalDefinition)

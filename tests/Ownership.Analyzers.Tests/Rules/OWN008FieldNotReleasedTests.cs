@@ -11,6 +11,21 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Flagged => new()
     {
+        // An [Owned] auto-property is a field too: Dispose forgets it.
+        """
+        public sealed class Session : IDisposable
+        {
+            [Owned] public Stream Log { get; } = new MemoryStream();
+            public void {|OWN008:Dispose|}() { }
+        }
+        """,
+        // [field: Owned] on an auto-property, and no release method at all.
+        """
+        public sealed class {|OWN008:Connection|}
+        {
+            [field: Owned("hglobal")] public IntPtr Buffer { get; private set; } = Marshal.AllocHGlobal(64);
+        }
+        """,
         // MapFree forgets one of seven owned lists (the dungeon generator's leak).
         """
         public sealed class Level
@@ -158,6 +173,27 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Owned auto-properties released through the property.
+        """
+        public sealed class Session : IDisposable
+        {
+            [Owned] public Stream Log { get; } = new MemoryStream();
+            [field: Owned("hglobal")] public IntPtr Buffer { get; private set; } = Marshal.AllocHGlobal(64);
+            public void Dispose()
+            {
+                Log.Dispose();
+                Marshal.FreeHGlobal(Buffer);
+                Buffer = IntPtr.Zero;
+            }
+        }
+        """,
+        // An auto-property without [Owned] stays the caller's business, as before.
+        """
+        public sealed class Options
+        {
+            public IntPtr Scratch { get; set; } = Marshal.AllocHGlobal(16);
+        }
+        """,
         // All seven released, one through a private helper.
         """
         public sealed class Level
