@@ -101,7 +101,7 @@ namespace Ownership.CodeFixes
                 var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
                 var type = node.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().FirstOrDefault();
                 if (type is null || model.GetDeclaredSymbol(type, cancellationToken) is not INamedTypeSymbol typeSymbol ||
-                    typeSymbol.GetMembers(fieldName).OfType<IFieldSymbol>().FirstOrDefault() is not { IsReadOnly: false } field)
+                    Storage(typeSymbol, fieldName) is not { } field)
                 {
                     continue;
                 }
@@ -130,7 +130,7 @@ namespace Ownership.CodeFixes
                     position = body?.OpenBraceToken.Span.End ?? type.OpenBraceToken.Span.End;
                 }
 
-                var statements = Release(field, contracts, model, position);
+                var statements = Release(field, fieldName, contracts, model, position);
                 if (statements is null)
                 {
                     continue;
@@ -147,11 +147,32 @@ namespace Ownership.CodeFixes
             return plans;
         }
 
-        /// <summary><c>Release(field); field = null;</c>, or <c>field.Dispose();</c> for a disposable; null when no deallocator is known.</summary>
-        private static StatementSyntax[]? Release(IFieldSymbol field, ContractProvider contracts, SemanticModel model, int position)
+        /// <summary>
+        /// The field named <paramref name="name"/>, or the backing field of the auto-property of that name; null when it
+        /// cannot be reset after the release (a readonly field, a property without a setter the release method may call).
+        /// </summary>
+        private static IFieldSymbol? Storage(INamedTypeSymbol type, string name)
+        {
+            foreach (var member in type.GetMembers(name))
+            {
+                switch (member)
+                {
+                    case IFieldSymbol { IsReadOnly: false } field:
+                        return field;
+                    case IPropertySymbol { SetMethod: { IsInitOnly: false } } property:
+                        return type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(field => SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property));
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary><c>Release(name); name = null;</c>, or <c>name.Dispose();</c> for a disposable; null when no deallocator is known.</summary>
+        private static StatementSyntax[]? Release(IFieldSymbol field, string name, ContractProvider contracts, SemanticModel model, int position)
         {
             var isDisposable = contracts.IsDisposable(field.Type);
-            var call = contracts.ReleaseCallFor(null, contracts.GetMember(field).Family, isDisposable);
+            var family = contracts.GetMember(field).Family ?? (field.AssociatedSymbol is { } property ? contracts.GetMember(property).Family : null);
+            var call = contracts.ReleaseCallFor(null, family, isDisposable);
             if (call is null)
             {
                 return null;
@@ -162,7 +183,7 @@ namespace Ownership.CodeFixes
                 call = call.Replace("{0}.Dispose()", "{0}?.Dispose()");
             }
 
-            var release = FixSupport.ReleaseStatement(call, field.Name, model, position);
+            var release = FixSupport.ReleaseStatement(call, name, model, position);
             if (release is null)
             {
                 return null;
@@ -174,7 +195,7 @@ namespace Ownership.CodeFixes
             }
 
             var reset = field.Type.IsReferenceType || field.Type.TypeKind == TypeKind.Pointer ? "null" : "default";
-            var assignment = SyntaxFactory.ParseStatement($"{field.Name} = {reset};")
+            var assignment = SyntaxFactory.ParseStatement($"{name} = {reset};")
                 .WithTrailingTrivia(SyntaxFactory.ElasticLineFeed)
                 .WithAdditionalAnnotations(Formatter.Annotation);
             return new StatementSyntax[] { release, assignment };

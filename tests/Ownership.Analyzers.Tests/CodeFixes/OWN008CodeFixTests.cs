@@ -41,6 +41,32 @@ public class OWN008CodeFixTests
             """);
 
     [Fact]
+    public Task Releases_an_owned_auto_property_through_the_property() =>
+        Verify.VerifyCodeFixAsync(
+            TestCode.Prelude + """
+            public sealed class Connection : IDisposable
+            {
+                [field: Owned("hglobal")] public IntPtr Buffer { get; private set; } = Marshal.AllocHGlobal(64);
+
+                public void {|OWN008:Dispose|}()
+                {
+                }
+            }
+            """,
+            TestCode.Prelude + """
+            public sealed class Connection : IDisposable
+            {
+                [field: Owned("hglobal")] public IntPtr Buffer { get; private set; } = Marshal.AllocHGlobal(64);
+
+                public void Dispose()
+                {
+                    Marshal.FreeHGlobal(Buffer);
+                    Buffer = default;
+                }
+            }
+            """);
+
+    [Fact]
     public Task Implements_IDisposable_when_there_is_no_release_method() =>
         Verify.VerifyCodeFixAsync(
             TestCode.Prelude + """
