@@ -135,7 +135,7 @@ namespace Ownership.Analyzers.Contracts
             var values = new Dictionary<ISymbol, ValueContract>(SymbolEqualityComparer.Default);
 
             // Users' lines now, so that their mistakes are reported; the catalog's on demand (CatalogContracts), after them.
-            Resolve(compilation, userLines, reportUnresolved: true, methods, values, errors);
+            Resolve(compilation, userLines, methods, values, errors);
             return new ContractProvider(compilation, options, methods, values, errors.ToImmutableArray());
         }
 
@@ -315,16 +315,17 @@ namespace Ownership.Analyzers.Contracts
                 return null;
             }
 
-            if (contract.This.Kind == ContractKind.Releases && contract.This.Family == family && AllOptional(candidate, except: -1))
+            // IMethodSymbol.Parameters makes a new array at every call: read it once.
+            var parameters = candidate.Parameters;
+            if (contract.This.Kind == ContractKind.Releases && contract.This.Family == family && AllOptional(parameters, except: -1))
             {
                 return "{0}." + candidate.Name + "()";
             }
 
-            var parameterCount = candidate.Parameters.Length;
-            for (var i = 0; i < parameterCount; i++)
+            for (var i = 0; i < parameters.Length; i++)
             {
                 var parameter = contract.Parameter(i);
-                if (parameter.Kind != ContractKind.Releases || parameter.Family != family || !AllOptional(candidate, except: i) || i != 0)
+                if (parameter.Kind != ContractKind.Releases || parameter.Family != family || !AllOptional(parameters, except: i) || i != 0)
                 {
                     continue;
                 }
@@ -343,9 +344,8 @@ namespace Ownership.Analyzers.Contracts
             return null;
         }
 
-        private static bool AllOptional(IMethodSymbol method, int except)
+        private static bool AllOptional(ImmutableArray<IParameterSymbol> parameters, int except)
         {
-            var parameters = method.Parameters;
             for (var i = 0; i < parameters.Length; i++)
             {
                 if (i != except && !parameters[i].IsOptional)
@@ -635,10 +635,10 @@ namespace Ownership.Analyzers.Contracts
             return argument.Kind == TypedConstantKind.Array || argument.Kind == TypedConstantKind.Error ? null : argument.Value;
         }
 
+        /// <summary>Resolves users' contract lines; a line naming no member of a type that exists is an error.</summary>
         private static void Resolve(
             Compilation compilation,
             IReadOnlyList<ContractLine> lines,
-            bool reportUnresolved,
             Dictionary<ISymbol, MethodContract> methods,
             Dictionary<ISymbol, ValueContract> values,
             List<ContractError> errors)
@@ -648,7 +648,7 @@ namespace Ownership.Analyzers.Contracts
                 var symbols = DocumentationCommentId.GetSymbolsForDeclarationId(line.MemberId, compilation);
                 if (symbols.IsDefaultOrEmpty)
                 {
-                    if (reportUnresolved && ContainingTypeResolves(line.MemberId, compilation))
+                    if (ContainingTypeResolves(line.MemberId, compilation))
                     {
                         errors.Add(Error(line, $"'{line.MemberId}' names no member of its type; check the name and the parameter types (copy the ID from a documentation file or ISymbol.GetDocumentationCommentId())"));
                     }
