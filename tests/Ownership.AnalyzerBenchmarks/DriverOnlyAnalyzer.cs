@@ -5,8 +5,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Ownership.AnalyzerBenchmarks;
 
 /// <summary>
-/// Asks the analyzer driver for what Ownership asks (every operation block and every member symbol) and does nothing
-/// with it: the allocations of a run with it alone are the driver's, not any analyzer's.
+/// Asks the analyzer driver for what Ownership asks (every operation block, with the operations of the kinds its
+/// relevance scan looks at, and every member symbol) and does nothing with it: the allocations of a run with it alone
+/// are the driver's, not any analyzer's.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class DriverOnlyAnalyzer : DiagnosticAnalyzer
@@ -18,7 +19,20 @@ internal sealed class DriverOnlyAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterOperationBlockAction(_ => { });
+        context.RegisterOperationBlockStartAction(start =>
+        {
+            // The kinds of Ownership's RelevanceScan.Kinds.
+            start.RegisterOperationAction(
+                _ => { },
+                OperationKind.FieldReference,
+                OperationKind.None,
+                OperationKind.Invocation,
+                OperationKind.ObjectCreation,
+                OperationKind.ParameterReference,
+                OperationKind.PropertyReference,
+                OperationKind.LocalReference);
+            start.RegisterOperationBlockEndAction(_ => { });
+        });
         context.RegisterSymbolAction(_ => { }, SymbolKind.Method, SymbolKind.Field, SymbolKind.Property, SymbolKind.NamedType);
     }
 }

@@ -71,6 +71,10 @@ public static class Program
                                       $"ratio {MedianRatio(pair[1].Zip(pair[0], (m, t) => (m.TimeOf(mine), t.TimeOf(theirs)))):P1}");
                 }
 
+                // The driver's share too (building operation trees, dispatching operation actions): what a build waits for.
+                Console.WriteLine($"  analysis wall time (driver and analyzers, after the compiler): baseline {Measurement.Median(pair[0].Select(r => r.Wall - r.Compile)).TotalMilliseconds:F1} ms, " +
+                                  $"this build {Measurement.Median(pair[1].Select(r => r.Wall - r.Compile)).TotalMilliseconds:F1} ms, " +
+                                  $"ratio {MedianRatio(pair[1].Zip(pair[0], (m, t) => (m.Wall - m.Compile, t.Wall - t.Compile))):P1}");
                 Console.WriteLine("Diagnostics in the last round: baseline " + string.Join(", ", Summary(pair[0][^1].DiagnosticsById)) +
                                   "; this build " + string.Join(", ", Summary(pair[1][^1].DiagnosticsById)));
                 return 0;

@@ -34,23 +34,47 @@ namespace Ownership.Analyzers.Rules
         /// <inheritdoc />
         protected override void Register(CompilationStartAnalysisContext context, ContractProvider contracts)
         {
-            context.RegisterOperationBlockAction(block => AnalyzeBlock(block, contracts));
+            context.RegisterOperationBlockStartAction(start => Watch(start, contracts));
         }
 
-        private static void AnalyzeBlock(OperationBlockAnalysisContext context, ContractProvider contracts)
+        /// <summary>Scans a declaration's operations as the driver walks them; analyses its body at the end if they touch a resource.</summary>
+        private static void Watch(OperationBlockStartAnalysisContext context, ContractProvider contracts)
+        {
+            SyntaxTree? tree = null;
+            foreach (var block in context.OperationBlocks)
+            {
+                if (RootOf(block) is not null)
+                {
+                    tree = block.Syntax.SyntaxTree;
+                    break;
+                }
+            }
+
+            if (tree is null)
+            {
+                // Field and parameter initializers, attributes: no body of ours.
+                return;
+            }
+
+            var trackAllDisposables = contracts.IsOptionOn(tree, Options.TrackAllDisposables);
+            var scan = new RelevanceScan(contracts, trackAllDisposables);
+            context.RegisterOperationAction(scan.Visit, RelevanceScan.Kinds);
+            context.RegisterOperationBlockEndAction(end =>
+            {
+                if (scan.MayHoldResources)
+                {
+                    AnalyzeBlock(end, contracts, tree, trackAllDisposables);
+                }
+            });
+        }
+
+        private static void AnalyzeBlock(OperationBlockAnalysisContext context, ContractProvider contracts, SyntaxTree tree, bool trackAllDisposables)
         {
             IOperation? analyzed = null;
             foreach (var block in context.OperationBlocks)
             {
                 var root = RootOf(block);
                 if (root is null || ReferenceEquals(root, analyzed))
-                {
-                    continue;
-                }
-
-                var tree = root.Syntax.SyntaxTree;
-                var trackAllDisposables = contracts.IsOptionOn(tree, Options.TrackAllDisposables);
-                if (!RelevanceScan.MayHoldResources(root, contracts, trackAllDisposables))
                 {
                     continue;
                 }

@@ -1,156 +1,152 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Ownership.Analyzers.Contracts;
 
 namespace Ownership.Analyzers.Rules
 {
-    /// <summary>The cheap check before any flow graph: does this body touch anything with an ownership contract?</summary>
-    internal static class RelevanceScan
+    /// <summary>
+    /// The cheap check before any flow graph: does this body touch anything with an ownership contract? One scan per
+    /// declaration, fed by the analyzer driver's own walk over its operations (an operation action for each kind that
+    /// can matter), so the body's operation tree is not walked a second time. Any answer is a flag, so the order of
+    /// the operations does not matter.
+    /// </summary>
+    internal sealed class RelevanceScan
     {
-        public static bool MayHoldResources(IOperation body, ContractProvider contracts, bool trackAllDisposables)
+        /// <summary>The kinds <see cref="Visit"/> looks at; <see cref="OperationKind.None"/> for <c>fixed</c> statements.</summary>
+        public static readonly OperationKind[] Kinds =
         {
-            var scanner = new Scanner(contracts, trackAllDisposables);
-            return scanner.Visit(body, 0);
+            OperationKind.FieldReference,
+            OperationKind.None,
+            OperationKind.Invocation,
+            OperationKind.ObjectCreation,
+            OperationKind.ParameterReference,
+            OperationKind.PropertyReference,
+            OperationKind.LocalReference,
+        };
+
+        private readonly ContractProvider contracts;
+        private readonly bool trackAllDisposables;
+
+        // A call that only invalidates (List<T>.Add, Dictionary<K,V>.Remove…) matters only to a borrow taken in the
+        // same body: business code full of list.Add and no span, pointer or ref is not worth a flow graph.
+        private bool relevant;
+        private bool invalidates;
+        private bool mayBorrow;
+        private IMethodSymbol? lastOwner;
+        private MethodContract? lastContract;
+
+        public RelevanceScan(ContractProvider contracts, bool trackAllDisposables)
+        {
+            this.contracts = contracts;
+            this.trackAllDisposables = trackAllDisposables;
         }
 
-        /// <summary>
-        /// The walk over one body, in any order since every answer is a flag: recursive over <c>ChildOperations</c>,
-        /// whose enumerator allocates nothing, and a switch on the kind rather than type tests against the operation
-        /// interfaces. Trees nested deeper than <see cref="MaxDepth"/> are not walked further: they may hold anything.
-        /// </summary>
-        private struct Scanner
+        /// <summary>True when something seen makes the body worth a flow graph.</summary>
+        public bool MayHoldResources => relevant || (invalidates && mayBorrow);
+
+        /// <summary>Looks at one operation of the body, of one of the <see cref="Kinds"/>.</summary>
+        public void Visit(OperationAnalysisContext context)
         {
-            private const int MaxDepth = 200;
-
-            private readonly ContractProvider contracts;
-            private readonly bool trackAllDisposables;
-
-            // A call that only invalidates (List<T>.Add, Dictionary<K,V>.Remove…) matters only to a borrow taken in the
-            // same body: business code full of list.Add and no span, pointer or ref is not worth a flow graph.
-            private bool invalidates;
-            private bool mayBorrow;
-            private IMethodSymbol? lastOwner;
-            private MethodContract? lastContract;
-
-            public Scanner(ContractProvider contracts, bool trackAllDisposables)
+            if (!relevant && IsRelevant(context.Operation))
             {
-                this.contracts = contracts;
-                this.trackAllDisposables = trackAllDisposables;
-                invalidates = false;
-                mayBorrow = false;
-                lastOwner = null;
-                lastContract = null;
+                relevant = true;
             }
+        }
 
-            /// <summary>True as soon as something in <paramref name="operation"/> makes the body worth a flow graph.</summary>
-            public bool Visit(IOperation operation, int depth)
+        private bool IsRelevant(IOperation operation)
+        {
+            switch (operation.Kind)
             {
-                if (depth > MaxDepth || IsRelevant(operation) || (invalidates && mayBorrow))
-                {
-                    return true;
-                }
-
-                foreach (var child in operation.ChildOperations)
-                {
-                    if (Visit(child, depth + 1))
+                case OperationKind.FieldReference:
+                    if (contracts.GetMember(((IFieldReferenceOperation)operation).Field).Kind == ContractKind.Owned)
                     {
                         return true;
                     }
-                }
 
-                return false;
-            }
-
-            private bool IsRelevant(IOperation operation)
-            {
-                switch (operation.Kind)
-                {
-                    case OperationKind.FieldReference:
-                        if (contracts.GetMember(((IFieldReferenceOperation)operation).Field).Kind == ContractKind.Owned)
-                        {
+                    break;
+                case OperationKind.None when operation.Syntax is FixedStatementSyntax:
+                    // Pointers pinned by fixed must not outlive the statement.
+                    return true;
+                case OperationKind.Invocation:
+                    switch (Relevance(contracts.GetMethod(((IInvocationOperation)operation).TargetMethod)))
+                    {
+                        case Found.Resource:
                             return true;
-                        }
+                        case Found.Invalidation:
+                            invalidates = true;
+                            break;
+                    }
 
-                        break;
-                    case OperationKind.None when operation.Syntax is FixedStatementSyntax:
-                        // Pointers pinned by fixed must not outlive the statement.
+                    break;
+                case OperationKind.ObjectCreation:
+                    var creation = (IObjectCreationOperation)operation;
+                    if (trackAllDisposables && creation.Type is { } created && contracts.IsDisposable(created))
+                    {
                         return true;
-                    case OperationKind.Invocation:
-                        switch (Relevance(contracts.GetMethod(((IInvocationOperation)operation).TargetMethod)))
+                    }
+
+                    switch (creation.Constructor is { } constructor ? Relevance(contracts.GetMethod(constructor)) : Found.Nothing)
+                    {
+                        case Found.Resource:
+                            return true;
+                        case Found.Invalidation:
+                            invalidates = true;
+                            break;
+                    }
+
+                    break;
+                case OperationKind.ParameterReference:
+                    var parameter = ((IParameterReferenceOperation)operation).Parameter;
+                    if (parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction })
+                    {
+                        // A lambda's parameter has only its own attributes: read them, rather than hash the lambda.
+                        if (IsHandedOver(ContractProvider.FromAttributes(parameter.GetAttributes()).Kind))
                         {
-                            case Found.Resource:
-                                return true;
-                            case Found.Invalidation:
-                                invalidates = true;
-                                break;
+                            return true;
+                        }
+                    }
+                    else if (parameter.ContainingSymbol is IMethodSymbol owner)
+                    {
+                        // Almost every parameter read belongs to the same method: look its contract up once.
+                        if (!ReferenceEquals(owner, lastOwner))
+                        {
+                            lastOwner = owner;
+                            lastContract = contracts.GetMethod(owner);
                         }
 
-                        break;
-                    case OperationKind.ObjectCreation:
-                        var creation = (IObjectCreationOperation)operation;
-                        if (trackAllDisposables && creation.Type is { } created && contracts.IsDisposable(created))
+                        if (IsHandedOver(lastContract!.Parameter(parameter.Ordinal).Kind))
+                        {
+                            return true;
+                        }
+                    }
+
+                    mayBorrow = mayBorrow || IsBorrowLike(parameter.Type, parameter.RefKind);
+                    break;
+                case OperationKind.PropertyReference:
+                    // A property or indexer handing out a span, pointer or ref may lend it ([return: Borrowed] ref T
+                    // this[int]), as a method may: the type test first, since business code reads properties everywhere.
+                    var property = ((IPropertyReferenceOperation)operation).Property;
+                    if ((property.ReturnsByRef || IsBorrowLike(property.Type, RefKind.None)) && property.GetMethod is { } getter)
+                    {
+                        var contract = contracts.GetMethod(getter);
+                        if (Relevance(contract) == Found.Resource)
                         {
                             return true;
                         }
 
-                        switch (creation.Constructor is { } constructor ? Relevance(contracts.GetMethod(constructor)) : Found.Nothing)
-                        {
-                            case Found.Resource:
-                                return true;
-                            case Found.Invalidation:
-                                invalidates = true;
-                                break;
-                        }
+                        mayBorrow = mayBorrow || !contract.IsEmpty;
+                    }
 
-                        break;
-                    case OperationKind.ParameterReference:
-                        var parameter = ((IParameterReferenceOperation)operation).Parameter;
-                        if (parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction })
-                        {
-                            // A lambda's parameter has only its own attributes: read them, rather than hash the lambda.
-                            if (IsHandedOver(ContractProvider.FromAttributes(parameter.GetAttributes()).Kind))
-                            {
-                                return true;
-                            }
-                        }
-                        else if (parameter.ContainingSymbol is IMethodSymbol owner)
-                        {
-                            // Almost every parameter read belongs to the same method: look its contract up once.
-                            if (!ReferenceEquals(owner, lastOwner))
-                            {
-                                lastOwner = owner;
-                                lastContract = contracts.GetMethod(owner);
-                            }
-
-                            if (IsHandedOver(lastContract!.Parameter(parameter.Ordinal).Kind))
-                            {
-                                return true;
-                            }
-                        }
-
-                        mayBorrow = mayBorrow || IsBorrowLike(parameter.Type, parameter.RefKind);
-                        break;
-                    case OperationKind.PropertyReference when !mayBorrow:
-                        // An indexer or property may hand out a borrow ([return: Borrowed] ref T this[int]).
-                        var property = ((IPropertyReferenceOperation)operation).Property;
-                        if (property.ReturnsByRef || IsBorrowLike(property.Type, RefKind.None))
-                        {
-                            mayBorrow = property.GetMethod is { } getter && !contracts.GetMethod(getter).IsEmpty;
-                        }
-
-                        break;
-                    case OperationKind.LocalReference when !mayBorrow:
-                        var local = ((ILocalReferenceOperation)operation).Local;
-                        mayBorrow = IsBorrowLike(local.Type, local.RefKind);
-                        break;
-                    case OperationKind.AddressOf:
-                        mayBorrow = true;
-                        break;
-                }
-
-                return false;
+                    break;
+                case OperationKind.LocalReference when !mayBorrow:
+                    var local = ((ILocalReferenceOperation)operation).Local;
+                    mayBorrow = IsBorrowLike(local.Type, local.RefKind);
+                    break;
             }
+
+            return false;
         }
 
         private enum Found

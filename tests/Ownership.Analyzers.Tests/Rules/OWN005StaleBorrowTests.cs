@@ -375,4 +375,18 @@ public class OWN005StaleBorrowTests
             AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN005").WithLocation(2).WithLocation(0).WithLocation(1)
                 .WithMessage($"'span' points into 'items', which 'items.Add(x)' at line {line} may have reallocated"));
     }
+
+    [Fact]
+    public Task Flags_a_borrowed_property_kept_in_a_field_past_an_invalidating_call() => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Prelude + OWN007BorrowEscapesTests.LendingGrid + """
+        public ref struct Cursor
+        {
+            private Span<int> view;
+            public int Next(Grid grid)
+            {
+                {|OWN007:view = grid.Cells|};
+                grid.Grow();
+                return {|OWN005:view|}[0];
+            }
+        }
+        """);
 }

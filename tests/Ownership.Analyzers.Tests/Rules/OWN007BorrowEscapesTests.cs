@@ -214,4 +214,34 @@ public class OWN007BorrowEscapesTests
     [Theory]
     [MemberData(nameof(Silent))]
     public Task Stays_silent(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
+
+    /// <summary>A grid that lends a span over its cells through a property, and a ref struct that may keep a span.</summary>
+    internal const string LendingGrid = """
+        public sealed class Grid
+        {
+            private int[] cells = new int[4];
+            public Span<int> Cells { [return: Borrowed] get => cells; }
+            public Span<int> Copy => (int[])cells.Clone();
+            [Invalidates] public void Grow() => Array.Resize(ref cells, cells.Length * 2);
+        }
+
+        """;
+
+    [Fact]
+    public Task Flags_a_borrowed_property_stored_in_a_field() => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Prelude + LendingGrid + """
+        public ref struct Cursor
+        {
+            private Span<int> view;
+            public void Start(Grid grid) => {|OWN007:view = grid.Cells|};
+        }
+        """);
+
+    [Fact]
+    public Task Stays_silent_on_an_unannotated_property_stored_in_a_field() => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Prelude + LendingGrid + """
+        public ref struct Cursor
+        {
+            private Span<int> view;
+            public void Start(Grid grid) => view = grid.Copy;
+        }
+        """);
 }
