@@ -88,7 +88,7 @@ public class ContractTests
             }
         }
 
-        Assert.Empty(problems);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Theory]
@@ -101,6 +101,52 @@ public class ContractTests
     public void Catalog_keys_are_the_member_name_or_the_constructed_type(string id, string key)
     {
         Assert.Equal(key, CatalogContracts.KeyOf(id));
+    }
+
+    [Fact]
+    public void Members_named_like_catalog_members_have_no_catalog_contract()
+    {
+        // A user's method of a catalog name, whatever its signature (function pointers, dynamic, tuples, refs, missing
+        // types), has no catalog contract, and looking it up throws nothing.
+        var source = """
+            using System;
+            using System.Collections.Generic;
+            namespace System.Runtime.InteropServices
+            {
+                public static unsafe class NativeHeap
+                {
+                    public static void* Alloc(nuint size) => null;
+                }
+            }
+
+            public unsafe class Pool
+            {
+                public void* Alloc(nuint size) => null;
+                public void Free(void* block) { }
+                public void Free(delegate* unmanaged<void*, void> release, void* block) { }
+                public void Add(dynamic item, (int Id, string Name) pair, ref int count, in long total, out byte flag) { flag = 0; }
+                public void Add<T>(List<T>[] lists, T[,] grid) { }
+                public void Rent(Missing missing) { }
+                public void Dispose() { }
+                public static implicit operator IntPtr(Pool pool) => IntPtr.Zero;
+            }
+            """;
+        var compilation = CSharpCompilation.Create(
+            "Names",
+            new[] { CSharpSyntaxTree.ParseText(source) },
+            RuntimeReferences(),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true));
+        var provider = ContractProvider.Create(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), default);
+        var methods = compilation.GetSymbolsWithName(_ => true, SymbolFilter.Member).OfType<IMethodSymbol>().ToList();
+
+        Assert.Contains(methods, method => method.Name == "Free");
+        foreach (var method in methods.Where(method => method.Name != "Dispose"))
+        {
+            Assert.True(provider.GetMethod(method).IsEmpty, $"{method.ToDisplayString()} has a catalog contract");
+        }
+
+        var native = (IMethodSymbol)DocumentationCommentId.GetFirstSymbolForDeclarationId("M:System.Runtime.InteropServices.NativeMemory.Alloc(System.UIntPtr)", compilation)!;
+        Assert.Equal(ContractKind.Owned, provider.GetMethod(native).Return.Kind);
     }
 
     [Fact]
