@@ -31,6 +31,33 @@ public class OWN004CodeFixTests
                 """));
 
     [Fact]
+    public Task Releases_a_value_from_an_out_argument_with_the_acquiring_types_deallocator() =>
+        // The fix finds the deallocator from the acquiring call (Api.TryCreate: Api.Destroy), not from the family alone
+        // (native: the catalog's NativeMemory.Free).
+        Verify.VerifyCodeFixAsync(
+            FixTestCode.Members("""
+                void M()
+                {
+                    if (Api.TryCreate(8, out byte* p))
+                    {
+                        {|OWN004:p = Api.Create(16)|};
+                        Api.Destroy(p);
+                    }
+                }
+                """),
+            FixTestCode.Members("""
+                void M()
+                {
+                    if (Api.TryCreate(8, out byte* p))
+                    {
+                        Api.Destroy(p);
+                        p = Api.Create(16);
+                        Api.Destroy(p);
+                    }
+                }
+                """));
+
+    [Fact]
     public Task Releases_before_overwriting_with_null() =>
         Verify.VerifyCodeFixAsync(
             FixTestCode.Members("""
