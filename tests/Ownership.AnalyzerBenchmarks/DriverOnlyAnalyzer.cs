@@ -18,6 +18,8 @@ internal sealed class DriverOnlyAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
+        // As OwnershipAnalyzer configures itself.
+        context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterOperationBlockStartAction(start =>
         {
