@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -15,23 +16,24 @@ namespace Ownership.Analyzers.Rules
     internal sealed class RelevanceScan
     {
         /// <summary>The kinds <see cref="Visit"/> looks at; <see cref="OperationKind.None"/> for <c>fixed</c> statements.</summary>
-        public static readonly OperationKind[] Kinds =
-        {
+        public static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
             OperationKind.FieldReference,
             OperationKind.None,
             OperationKind.Invocation,
             OperationKind.ObjectCreation,
             OperationKind.ParameterReference,
             OperationKind.PropertyReference,
-            OperationKind.LocalReference,
-        };
+            OperationKind.LocalReference);
 
         private readonly ContractProvider contracts;
         private readonly bool trackAllDisposables;
 
+        // The driver runs one declaration's operation actions one after another, then its block end action: these flags
+        // need no lock.
+        private bool relevant;
+
         // A call that only invalidates (List<T>.Add, Dictionary<K,V>.Remove…) matters only to a borrow taken in the
         // same body: business code full of list.Add and no span, pointer or ref is not worth a flow graph.
-        private bool relevant;
         private bool invalidates;
         private bool mayBorrow;
         private IMethodSymbol? lastOwner;
