@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Ownership.Analyzers.Rules;
 
 namespace Ownership.AnalyzerBenchmarks;
 
@@ -23,16 +24,7 @@ internal sealed class DriverOnlyAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterOperationBlockStartAction(start =>
         {
-            // The kinds of Ownership's RelevanceScan.Kinds.
-            start.RegisterOperationAction(
-                _ => { },
-                OperationKind.FieldReference,
-                OperationKind.None,
-                OperationKind.Invocation,
-                OperationKind.ObjectCreation,
-                OperationKind.ParameterReference,
-                OperationKind.PropertyReference,
-                OperationKind.LocalReference);
+            start.RegisterOperationAction(_ => { }, RelevanceScan.Kinds);
             start.RegisterOperationBlockEndAction(_ => { });
         });
         context.RegisterSymbolAction(_ => { }, SymbolKind.Method, SymbolKind.Field, SymbolKind.Property, SymbolKind.NamedType);

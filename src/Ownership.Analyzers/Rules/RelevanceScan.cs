@@ -72,16 +72,7 @@ namespace Ownership.Analyzers.Rules
                     // Pointers pinned by fixed must not outlive the statement.
                     return true;
                 case OperationKind.Invocation:
-                    switch (Relevance(contracts.GetMethod(((IInvocationOperation)operation).TargetMethod)))
-                    {
-                        case Found.Resource:
-                            return true;
-                        case Found.Invalidation:
-                            invalidates = true;
-                            break;
-                    }
-
-                    break;
+                    return Matters(contracts.GetMethod(((IInvocationOperation)operation).TargetMethod));
                 case OperationKind.ObjectCreation:
                     var creation = (IObjectCreationOperation)operation;
                     if (trackAllDisposables && creation.Type is { } created && contracts.IsDisposable(created))
@@ -89,16 +80,7 @@ namespace Ownership.Analyzers.Rules
                         return true;
                     }
 
-                    switch (creation.Constructor is { } constructor ? Relevance(contracts.GetMethod(constructor)) : Found.Nothing)
-                    {
-                        case Found.Resource:
-                            return true;
-                        case Found.Invalidation:
-                            invalidates = true;
-                            break;
-                    }
-
-                    break;
+                    return creation.Constructor is { } constructor && Matters(contracts.GetMethod(constructor));
                 case OperationKind.ParameterReference:
                     var parameter = ((IParameterReferenceOperation)operation).Parameter;
                     if (parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction })
@@ -149,6 +131,21 @@ namespace Ownership.Analyzers.Rules
             }
 
             return false;
+        }
+
+        /// <summary>True for a call whose contract makes the body relevant; notes one that only invalidates.</summary>
+        private bool Matters(MethodContract contract)
+        {
+            switch (Relevance(contract))
+            {
+                case Found.Resource:
+                    return true;
+                case Found.Invalidation:
+                    invalidates = true;
+                    return false;
+                default:
+                    return false;
+            }
         }
 
         private enum Found
