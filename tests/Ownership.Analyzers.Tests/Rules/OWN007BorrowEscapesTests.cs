@@ -222,6 +222,7 @@ public class OWN007BorrowEscapesTests
             private int[] cells = new int[4];
             public Span<int> Cells { [return: Borrowed] get => cells; }
             public Span<int> Copy => (int[])cells.Clone();
+            [return: Borrowed] public Span<int> View() => cells;
             [Invalidates] public void Grow() => Array.Resize(ref cells, cells.Length * 2);
         }
 
@@ -233,6 +234,15 @@ public class OWN007BorrowEscapesTests
         {
             private Span<int> view;
             public void Start(Grid grid) => {|OWN007:view = grid.Cells|};
+        }
+        """);
+
+    [Fact]
+    public Task Flags_a_borrowed_method_result_stored_in_a_field() => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Prelude + LendingGrid + """
+        public ref struct Cursor
+        {
+            private Span<int> view;
+            public void Start(Grid grid) => {|OWN007:view = grid.View()|};
         }
         """);
 
