@@ -215,7 +215,7 @@ public class OWN007BorrowEscapesTests
     [MemberData(nameof(Silent))]
     public Task Stays_silent(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
 
-    /// <summary>A grid that lends a span over its cells through a property, and a ref struct that may keep a span.</summary>
+    /// <summary>A grid that lends a span over its cells (the Cells property, the View method), hands out a copy (Copy) and can reallocate (Grow).</summary>
     internal const string LendingGrid = """
         public sealed class Grid
         {
