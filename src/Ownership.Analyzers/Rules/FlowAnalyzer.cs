@@ -37,7 +37,10 @@ namespace Ownership.Analyzers.Rules
             context.RegisterOperationBlockStartAction(start => Watch(start, contracts));
         }
 
-        /// <summary>Scans a declaration's operations as the driver walks them; analyses its body at the end if they touch a resource.</summary>
+        /// <summary>
+        /// Scans a declaration's operations as the driver walks them, and analyses its body at the end if they touch a
+        /// resource. The scan sees all of the declaration's blocks: with more than one body, all are analysed or none.
+        /// </summary>
         private static void Watch(OperationBlockStartAnalysisContext context, ContractProvider contracts)
         {
             SyntaxTree? tree = null;
