@@ -121,6 +121,16 @@ public class OWN003LeakTests
             block[0] = 1;
         }
         """,
+        // The same when the body never names it.
+        "void M([Transfers] byte* {|OWN003:block|}) { }",
+        "void M() { Action<IntPtr> drop = ([Transfers] IntPtr {|OWN003:block|}) => { }; }",
+        """
+        void M()
+        {
+            Drop(null);
+            void Drop([Transfers] byte* {|OWN003:block|}) { }
+        }
+        """,
         // The same on a lambda's parameter, in a body that touches nothing else with a contract.
         """
         void M()
@@ -172,6 +182,9 @@ public class OWN003LeakTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Borrowed and never named: nothing to release.
+        "void M([Borrowed] byte* block) { }",
+        "void M() { Action<IntPtr> look = ([Borrowed] IntPtr block) => { }; }",
         // Freed.
         """
         void M()
