@@ -668,7 +668,7 @@ namespace Ownership.Analyzers.Flow
                 {
                     if (IsFirstReport(10, call, id))
                     {
-                        report.WrongFamily(call, name, resource, family);
+                        report.WrongFamily(call, argument, name, resource, family);
                     }
                 }
 

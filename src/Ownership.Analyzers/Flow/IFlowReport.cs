@@ -33,8 +33,11 @@ namespace Ownership.Analyzers.Flow
         /// <summary>OWN004: <paramref name="assignment"/> overwrites the only holder of an owned resource.</summary>
         void Overwrite(IOperation assignment, string name, Resource resource);
 
-        /// <summary>OWN010: a resource of one family is released by a deallocator of another.</summary>
-        void WrongFamily(IOperation release, string name, Resource resource, string releaseFamily);
+        /// <summary>
+        /// OWN010: a resource of one family is released by a deallocator of another; <paramref name="released"/> is the
+        /// argument or receiver it was released through.
+        /// </summary>
+        void WrongFamily(IOperation release, IOperation? released, string name, Resource resource, string releaseFamily);
 
         /// <summary>OWN005: a borrow is used after its source may have moved or died.</summary>
         void StaleBorrow(IOperation use, string name, Resource borrow, ResourceState state);

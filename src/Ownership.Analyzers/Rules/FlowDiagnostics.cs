@@ -12,7 +12,7 @@ namespace Ownership.Analyzers.Rules
     /// <summary>Turns flow findings into diagnostics: one method per rule, each with its three places and plain words.</summary>
     internal sealed class FlowDiagnostics : IFlowReport
     {
-        /// <summary>Diagnostic property: how to release the value, a call with {0} for it (OWN003, OWN004).</summary>
+        /// <summary>Diagnostic property: how to release the value, a call with {0} for it (OWN003, OWN004, OWN010).</summary>
         public const string ReleaseCallProperty = "ReleaseCall";
 
         /// <summary>Diagnostic property: "true" when the value is an IDisposable.</summary>
@@ -20,6 +20,9 @@ namespace Ownership.Analyzers.Rules
 
         /// <summary>Diagnostic property: the variable that holds the value, when there is one.</summary>
         public const string VariableProperty = "Variable";
+
+        /// <summary>Diagnostic property: the expression a wrong deallocator released, as written (OWN010).</summary>
+        public const string ReleasedProperty = "Released";
 
         private readonly Action<Diagnostic> report;
         private readonly ContractProvider contracts;
@@ -93,12 +96,22 @@ namespace Ownership.Analyzers.Rules
                 Line(resource.Location)));
         }
 
-        public void WrongFamily(IOperation release, string name, Resource resource, string releaseFamily)
+        public void WrongFamily(IOperation release, IOperation? released, string name, Resource resource, string releaseFamily)
         {
+            // The fix calls the acquirer's own deallocator on the same expression.
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            if (released is not null &&
+                !resource.IsDisposable &&
+                contracts.ReleaseCallFor(resource.AcquisitionSite, resource.Family, isDisposable: false) is { } call)
+            {
+                properties = properties.Add(ReleaseCallProperty, call).Add(ReleasedProperty, released.Syntax.ToString());
+            }
+
             report(Diagnostic.Create(
                 Descriptors.OWN010WrongDeallocator,
                 release.Syntax.GetLocation(),
                 new[] { resource.Location },
+                properties,
                 name,
                 Origin(resource),
                 resource.Family,
