@@ -42,24 +42,26 @@ public sealed class DotnetFormatEndToEndTests : IDisposable
         Write("Leaks.cs", LeakSource);
         Write("Returns.cs", ReturnSource);
         Write("Dangling.cs", DanglingSource);
+        Write("Deallocators.cs", DeallocatorSource);
 
         // One rule per run: dotnet format asks each fixer for its equivalence key with the first diagnostic of the run,
         // whatever its ID, so in a run with OWN003 and OWN009 the OWN003 fixer is asked about an OWN009 and fixes nothing.
         // The detailed log lists the diagnostics found before fixing: each rule must have been reported.
         var restore = true;
-        foreach (var id in new[] { "OWN003", "OWN009", "OWN011" })
+        foreach (var id in new[] { "OWN003", "OWN009", "OWN010", "OWN011" })
         {
             var arguments = new[] { "format", "analyzers", project, "--diagnostics", id, "--severity", "info", "-v", "d" };
             var (format, formatLog) = Dotnet(restore ? arguments : arguments.Append("--no-restore").ToArray());
             restore = false;
             Assert.True(format == 0, formatLog);
-            Assert.Contains($"warning {id}", formatLog);
+            Assert.Matches($"(warning|error) {id}", formatLog);
             Assert.DoesNotContain("Unable to fix", formatLog);
         }
 
         Assert.Equal(Normalize(LeakFixed), Normalize(Read("Leaks.cs")));
         Assert.Equal(Normalize(ReturnFixed), Normalize(Read("Returns.cs")));
         Assert.Equal(Normalize(DanglingFixed), Normalize(Read("Dangling.cs")));
+        Assert.Equal(Normalize(DeallocatorFixed), Normalize(Read("Deallocators.cs")));
 
         var (build, buildLog) = Dotnet("build", project, "-nologo", "--disable-build-servers", "--no-restore");
         Assert.True(build == 0, buildLog);
@@ -241,6 +243,42 @@ public sealed class DotnetFormatEndToEndTests : IDisposable
             {
                 NativeMemory.Free(_data);
                 _data = null;
+            }
+        }
+        """;
+
+    private const string DeallocatorSource = """
+        using System.Runtime.InteropServices;
+
+        namespace Fixed;
+
+        public static unsafe class Simd
+        {
+            public static float Sum(int count)
+            {
+                float* lanes = (float*)NativeMemory.AlignedAlloc((nuint)count * sizeof(float), 64);
+                float sum = 0;
+                for (int i = 0; i < count; i++) sum += lanes[i] = i;
+                NativeMemory.Free(lanes);
+                return sum;
+            }
+        }
+        """;
+
+    private const string DeallocatorFixed = """
+        using System.Runtime.InteropServices;
+
+        namespace Fixed;
+
+        public static unsafe class Simd
+        {
+            public static float Sum(int count)
+            {
+                float* lanes = (float*)NativeMemory.AlignedAlloc((nuint)count * sizeof(float), 64);
+                float sum = 0;
+                for (int i = 0; i < count; i++) sum += lanes[i] = i;
+                NativeMemory.AlignedFree(lanes);
+                return sum;
             }
         }
         """;
