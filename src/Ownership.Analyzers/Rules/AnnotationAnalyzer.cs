@@ -15,6 +15,14 @@ namespace Ownership.Analyzers.Rules
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class AnnotationAnalyzer : OwnershipAnalyzer
     {
+        /// <summary>
+        /// Diagnostic property: "true" when removing the flagged attribute is a fix. A contradiction also carries the other
+        /// attribute as its additional location: removing either is a fix.
+        /// </summary>
+        public const string RemovableProperty = "Removable";
+
+        private static readonly ImmutableDictionary<string, string?> Removable = ImmutableDictionary<string, string?>.Empty.Add(RemovableProperty, "true");
+
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.OWN012InvalidAnnotation);
 
@@ -116,7 +124,7 @@ namespace Ownership.Analyzers.Rules
                 var name = AttributeNames.Of(attribute);
                 if (method.IsStatic && (name == AttributeNames.Releases || name == AttributeNames.Transfers || name == AttributeNames.Invalidates))
                 {
-                    Report(report, attribute, $"[{ShortName(name)}] on a method means 'this', but '{method.Name}' is static; put it on the parameter instead");
+                    Report(report, attribute, $"[{ShortName(name)}] on a method means 'this', but '{method.Name}' is static; put it on the parameter instead", removable: true);
                 }
             }
 
@@ -130,11 +138,11 @@ namespace Ownership.Analyzers.Rules
                     var name = AttributeNames.Of(attribute);
                     if (name == AttributeNames.Owned && parameter.RefKind == RefKind.None)
                     {
-                        Report(report, attribute, $"[Owned] on parameter '{parameter.Name}' means nothing: use [Transfers] when '{method.Name}' takes ownership, or [Owned] on an out parameter it fills");
+                        Report(report, attribute, $"[Owned] on parameter '{parameter.Name}' means nothing: use [Transfers] when '{method.Name}' takes ownership, or [Owned] on an out parameter it fills", removable: true);
                     }
                     else if ((name == AttributeNames.Transfers || name == AttributeNames.Releases) && !CanHoldResource(parameter.Type))
                     {
-                        Report(report, attribute, $"[{ShortName(name)}] on parameter '{parameter.Name}' of type '{parameter.Type.ToDisplayString()}', which cannot hold a resource; remove it");
+                        Report(report, attribute, $"[{ShortName(name)}] on parameter '{parameter.Name}' of type '{parameter.Type.ToDisplayString()}', which cannot hold a resource; remove it", removable: true);
                     }
                 }
             }
@@ -152,7 +160,7 @@ namespace Ownership.Analyzers.Rules
             {
                 if (AttributeNames.Of(attribute) == AttributeNames.Owned && type is not null && !CanHoldResource(type))
                 {
-                    Report(report, attribute, $"[Owned] on '{member.Name}' of type '{type.ToDisplayString()}', which cannot hold a resource; remove it");
+                    Report(report, attribute, $"[Owned] on '{member.Name}' of type '{type.ToDisplayString()}', which cannot hold a resource; remove it", removable: true);
                 }
             }
         }
@@ -206,7 +214,7 @@ namespace Ownership.Analyzers.Rules
 
                 if (hasBody && !handled)
                 {
-                    Report(context.ReportDiagnostic, attribute, $"'{parameter.Name}' is marked [{ShortName(AttributeNames.Of(attribute))}], but '{method.Name}' never releases, transfers or stores it; release it or remove the attribute");
+                    Report(context.ReportDiagnostic, attribute, $"'{parameter.Name}' is marked [{ShortName(AttributeNames.Of(attribute))}], but '{method.Name}' never releases, transfers or stores it; release it or remove the attribute", removable: true);
                 }
             }
         }
@@ -256,7 +264,7 @@ namespace Ownership.Analyzers.Rules
             var borrowed = attributes.FirstOrDefault(attribute => AttributeNames.Of(attribute) == AttributeNames.Borrowed);
             if (owned is not null && borrowed is not null)
             {
-                Report(report, borrowed, $"[Owned] and [Borrowed] contradict each other on {target}; keep the one that is true");
+                Report(report, borrowed, $"[Owned] and [Borrowed] contradict each other on {target}; keep the one that is true", removable: true, other: owned);
             }
         }
 
@@ -312,10 +320,16 @@ namespace Ownership.Analyzers.Rules
             return name.EndsWith("Attribute", StringComparison.Ordinal) ? name.Substring(0, name.Length - "Attribute".Length) : name;
         }
 
-        private static void Report(Action<Diagnostic> report, AttributeData attribute, string message)
+        private static void Report(Action<Diagnostic> report, AttributeData attribute, string message, bool removable = false, AttributeData? other = null)
         {
             var location = attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? Location.None;
-            report(Diagnostic.Create(Descriptors.OWN012InvalidAnnotation, location, message));
+            var otherLocation = other?.ApplicationSyntaxReference?.GetSyntax().GetLocation();
+            report(Diagnostic.Create(
+                Descriptors.OWN012InvalidAnnotation,
+                location,
+                otherLocation is null ? null : new[] { otherLocation },
+                removable ? Removable : null,
+                message));
         }
     }
 }
