@@ -632,6 +632,14 @@ namespace Ownership.Analyzers.Flow
 
         private void Release(ulong value, string? family, IOperation call, IOperation? argument, bool isTransfer, FlowState state)
         {
+            if (IsOneOfSeveral(value, state))
+            {
+                // Release(a ? p : q): the value is p's resource or q's, and each is still held apart, so which one this
+                // call releases is not known here. Too little to report anything on: from here on, neither is checked.
+                Escape(value, state);
+                return;
+            }
+
             foreach (var id in Bits(value))
             {
                 var resource = resources[id];
@@ -659,7 +667,8 @@ namespace Ownership.Analyzers.Flow
 
                 if (current.Has(StateFlags.Gone) && !(resource.IsDisposable && !isTransfer) && !IsInfeasible(current, call))
                 {
-                    if (IsFirstReport(2, call, id))
+                    // One report per released expression: a variable that may hold either of two resources is one mistake.
+                    if (IsFirstReport(2, argument ?? call, -1))
                     {
                         report.DoubleRelease(call, name, resource, current, isTransfer);
                     }
@@ -685,6 +694,30 @@ namespace Ownership.Analyzers.Flow
                     MarkStale(BorrowsOf(1UL << id), call, state);
                 }
             }
+        }
+
+        /// <summary>
+        /// True when two or more of the value's resources are each held alone by some variable: the value is one of them,
+        /// not each. (A variable that held one resource or another, depending on the path, holds both at the join: then
+        /// on every path the one it holds is the one released, and all of them are.)
+        /// </summary>
+        private static bool IsOneOfSeveral(ulong value, FlowState state)
+        {
+            if ((value & (value - 1)) == 0)
+            {
+                return false;
+            }
+
+            var heldAlone = 0UL;
+            foreach (var held in state.PointsTo)
+            {
+                if ((held & value) != 0 && (held & (held - 1)) == 0)
+                {
+                    heldAlone |= held;
+                }
+            }
+
+            return (heldAlone & (heldAlone - 1)) != 0;
         }
 
         private void Escape(ulong value, FlowState state)
@@ -713,7 +746,7 @@ namespace Ownership.Analyzers.Flow
                     {
                         var borrow = resources[id];
                         var borrowName = NameOf(at, borrow);
-                        if (IsFirstReport(5, at, id))
+                        if (IsFirstReport(5, at, -1))
                         {
                             report.StaleBorrow(at, borrowName, borrow, current);
                         }
@@ -723,7 +756,8 @@ namespace Ownership.Analyzers.Flow
                 {
                     var resource = resources[id];
                     var name = NameOf(at, resource);
-                    if (IsFirstReport(1, at, id))
+                    // One report per use, whichever of the resources the value may hold was released.
+                    if (IsFirstReport(1, at, -1))
                     {
                         report.UseAfterRelease(at, name, resource, current);
                     }

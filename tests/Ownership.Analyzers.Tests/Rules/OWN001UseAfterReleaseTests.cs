@@ -9,6 +9,15 @@ public class OWN001UseAfterReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A variable that holds one block or another, depending on the path: one report for the use, not one per block.
+        """
+        void M(bool small)
+        {
+            byte* p = small ? Api.Create(1) : Api.Create(64);
+            Api.Destroy(p);
+            {|OWN001:p|}[0] = 1;
+        }
+        """,
         // Write through a freed native block.
         """
         void M()

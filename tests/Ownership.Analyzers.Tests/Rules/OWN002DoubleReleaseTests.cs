@@ -9,6 +9,15 @@ public class OWN002DoubleReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A variable that holds one resource or the other, depending on the path, releases whichever it holds: twice.
+        """
+        void M(bool a)
+        {
+            byte* p = a ? Api.Create(1) : Api.Create(2);
+            Api.Destroy(p);
+            {|OWN002:Api.Destroy(p)|};
+        }
+        """,
         // Freed twice in a row.
         """
         void M()
@@ -187,6 +196,35 @@ public class OWN002DoubleReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Which of two values each held apart a conditional releases is not known: never "released twice".
+        """
+        void M(bool a)
+        {
+            byte* p = Api.Create(8);
+            byte* q = Api.Create(8);
+            Api.Destroy(a ? p : q);
+            Api.Destroy(a ? q : p);
+        }
+        """,
+        """
+        void M(bool a)
+        {
+            IntPtr x = Marshal.AllocHGlobal(8);
+            IntPtr y = Marshal.AllocHGlobal(8);
+            IntPtr first = a ? x : y;
+            Marshal.FreeHGlobal(first);
+            Marshal.FreeHGlobal(a ? y : x);
+        }
+        """,
+        // Released on one path and acquired again: the last release frees whichever the variable holds.
+        """
+        void M(bool c)
+        {
+            byte* p = Api.Create(1);
+            if (c) { Api.Destroy(p); p = Api.Create(2); }
+            Api.Destroy(p);
+        }
+        """,
         // Once.
         """
         void M()
