@@ -68,8 +68,15 @@ namespace Ownership.CodeFixes
         private static ExpressionStatementSyntax? Reset(string target, string value, SemanticModel model, int position)
         {
             var left = SyntaxFactory.ParseExpression(target);
-            if (model.GetSpeculativeSymbolInfo(position, left, SpeculativeBindingOption.BindAsExpression).Symbol is not IFieldSymbol { IsReadOnly: false, IsConst: false } field ||
-                field.Name != target.Substring(target.LastIndexOf('.') + 1))
+            var symbol = model.GetSpeculativeSymbolInfo(position, left, SpeculativeBindingOption.BindAsExpression).Symbol;
+            var writable = symbol switch
+            {
+                IFieldSymbol field => !field.IsReadOnly && !field.IsConst,
+                // An auto-property with a setter this code may call (a get-only one is set in constructors only).
+                IPropertySymbol property => property.SetMethod is { IsInitOnly: false } setter && model.IsAccessible(position, setter),
+                _ => false,
+            };
+            if (!writable || symbol!.Name != target.Substring(target.LastIndexOf('.') + 1))
             {
                 return null;
             }

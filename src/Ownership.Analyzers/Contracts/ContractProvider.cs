@@ -532,7 +532,18 @@ namespace Ownership.Analyzers.Contracts
                 return fromAttributes;
             }
 
-            return fileValues.TryGetValue(member, out var fromFile) ? fromFile : catalog.Value(member) ?? ValueContract.None;
+            if (fileValues.TryGetValue(member, out var fromFile))
+            {
+                return fromFile;
+            }
+
+            if (catalog.Value(member) is { } fromCatalog)
+            {
+                return fromCatalog;
+            }
+
+            // An auto-property's backing field holds what the property holds: [Owned] on the property owns the field.
+            return member is IFieldSymbol { AssociatedSymbol: IPropertySymbol property } ? GetMember(property) : ValueContract.None;
         }
 
         /// <summary>

@@ -70,7 +70,7 @@ namespace Ownership.Analyzers.Flow
 
             return SourceSymbolOf(source) switch
             {
-                ISymbol symbol => symbol.Name,
+                ISymbol symbol => NameOf(symbol),
                 _ when source is IInstanceReferenceOperation => "this",
                 _ => Describe(source),
             };
@@ -222,7 +222,7 @@ namespace Ownership.Analyzers.Flow
                     if (resources[id].Kind == ResourceKind.Borrow && (origin == BorrowOrigin.Parameter || origin == BorrowOrigin.Pinned))
                     {
                         names ??= IdentifiersIn(lambda);
-                        if (names.Contains(symbol.Name))
+                        if (names.Contains(NameOf(symbol)))
                         {
                             captured |= 1UL << id;
                         }

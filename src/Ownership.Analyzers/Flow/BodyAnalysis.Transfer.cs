@@ -150,6 +150,11 @@ namespace Ownership.Analyzers.Flow
                     return 0;
                 case OperationKind.PropertyReference:
                     var property = (IPropertyReferenceOperation)operation;
+                    if (TrackedBackingField(property) is { } backingField)
+                    {
+                        return state.PointsTo[VariableOf(backingField)];
+                    }
+
                     switch (property.Property.Name)
                     {
                         case "IsAllocated":
@@ -312,7 +317,7 @@ namespace Ownership.Analyzers.Flow
             CheckOverwrite(assignment, variable, old, value, state);
             state.PointsTo[variable] = value;
             NameNewResources(value, variables[variable]);
-            if (variables[variable] is ISymbol symbol && (capturedNames.Contains(symbol.Name) || IsOuterVariable(symbol)))
+            if (variables[variable] is ISymbol symbol && (capturedNames.Contains(NameOf(symbol)) || IsOuterVariable(symbol)))
             {
                 // A lambda or local function sees this variable, or this body is one and the variable is its parent's:
                 // the other side may release or keep the value at any time.
@@ -347,6 +352,8 @@ namespace Ownership.Analyzers.Flow
                     return VariableOf(capture.Id);
                 case IFieldReferenceOperation field when IsTrackedField(field):
                     return VariableOf(field.Field);
+                case IPropertyReferenceOperation property when TrackedBackingField(property) is { } backingField:
+                    return VariableOf(backingField);
                 default:
                     return -1;
             }
@@ -380,7 +387,7 @@ namespace Ownership.Analyzers.Flow
 
             foreach (var id in Bits(value & acquiredInStatement))
             {
-                resources[id].Name = symbol.Name;
+                resources[id].Name = NameOf(symbol);
             }
         }
 
@@ -398,7 +405,7 @@ namespace Ownership.Analyzers.Flow
                 }
 
                 var resource = resources[id];
-                var name = variables[variable] is ISymbol symbol ? symbol.Name : resource.Name;
+                var name = variables[variable] is ISymbol symbol ? NameOf(symbol) : resource.Name;
                 if (IsFirstReport(4, assignment, id))
                 {
                     report.Overwrite(assignment, name, resource);

@@ -78,6 +78,9 @@ namespace Ownership.Analyzers.Flow
                 case OperationKind.FieldReference when IsTrackedField((IFieldReferenceOperation)operation):
                     VariableOf(((IFieldReferenceOperation)operation).Field);
                     break;
+                case OperationKind.PropertyReference when TrackedBackingField((IPropertyReferenceOperation)operation) is { } backingField:
+                    VariableOf(backingField);
+                    break;
             }
         }
 
@@ -108,6 +111,47 @@ namespace Ownership.Analyzers.Flow
             }
 
             return field.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+        }
+
+        /// <summary>
+        /// The backing field of an auto-property of <c>this</c> (or a static one of the containing type) that can hold a
+        /// resource: the body follows what the property holds as it follows a field's. Null for any other property.
+        /// </summary>
+        private IFieldSymbol? TrackedBackingField(IPropertyReferenceOperation reference)
+        {
+            var property = reference.Property;
+            if (!property.Parameters.IsEmpty ||
+                (property.IsStatic
+                    ? method is null || !SymbolEqualityComparer.Default.Equals(property.ContainingType, method.ContainingType)
+                    : reference.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }))
+            {
+                return null;
+            }
+
+            if (!backingFields.TryGetValue(property, out var backingField))
+            {
+                if (contracts.CanHoldResource(property.Type))
+                {
+                    foreach (var member in property.ContainingType.GetMembers())
+                    {
+                        if (member is IFieldSymbol field && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
+                        {
+                            backingField = field;
+                            break;
+                        }
+                    }
+                }
+
+                backingFields.Add(property, backingField);
+            }
+
+            return backingField;
+        }
+
+        /// <summary>A variable's name as the code spells it: an auto-property's, not its backing field's.</summary>
+        internal static string NameOf(ISymbol symbol)
+        {
+            return symbol is IFieldSymbol { AssociatedSymbol: IPropertySymbol property } ? property.Name : symbol.Name;
         }
 
         private FlowState CreateEntryState()
@@ -142,7 +186,8 @@ namespace Ownership.Analyzers.Flow
                         break;
                     case IFieldSymbol field when contracts.CanHoldResource(field.Type):
                         var fieldContract = contracts.GetMember(field);
-                        var content = NewResource(ResourceKind.FieldContent, null, field.Locations.IsEmpty ? Location.None : field.Locations[0], field.Name, fieldContract.Family, contracts.IsDisposable(field.Type));
+                        var declared = field.AssociatedSymbol ?? field;
+                        var content = NewResource(ResourceKind.FieldContent, null, declared.Locations.IsEmpty ? Location.None : declared.Locations[0], NameOf(field), fieldContract.Family, contracts.IsDisposable(field.Type));
                         if (content >= 0)
                         {
                             resources[content].SourceSymbol = field;

@@ -182,13 +182,14 @@ namespace Ownership.Analyzers.Rules
         public void DanglingField(IOperation release, IFieldSymbol field, IMethodSymbol method)
         {
             var reset = field.Type.IsReferenceType || field.Type.TypeKind == TypeKind.Pointer ? "null" : "default";
+            var declared = field.AssociatedSymbol ?? field;
             report(Diagnostic.Create(
                 Descriptors.OWN009DanglingField,
                 release.Syntax.GetLocation(),
-                field.Locations,
-                ImmutableDictionary<string, string?>.Empty.Add("Field", field.Name).Add("Reset", reset),
+                declared.Locations,
+                ImmutableDictionary<string, string?>.Empty.Add("Field", declared.Name).Add("Reset", reset),
                 method.Name,
-                field.Name,
+                declared.Name,
                 BodyAnalysis.Describe(release),
                 reset));
         }

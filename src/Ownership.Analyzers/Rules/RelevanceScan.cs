@@ -121,7 +121,15 @@ namespace Ownership.Analyzers.Rules
                 case OperationKind.PropertyReference:
                     // A property or indexer handing out a span, pointer or ref may lend it ([return: Borrowed] ref T
                     // this[int]), as a method may: the type test first, since business code reads properties everywhere.
-                    var property = ((IPropertyReferenceOperation)operation).Property;
+                    var reference = (IPropertyReferenceOperation)operation;
+                    var property = reference.Property;
+                    if ((reference.Instance is IInstanceReferenceOperation || property.IsStatic) && property.Parameters.IsEmpty &&
+                        contracts.GetMember(property).Kind == ContractKind.Owned)
+                    {
+                        // An [Owned] auto-property of this type: followed as its backing field is (OWN009).
+                        return true;
+                    }
+
                     if ((property.ReturnsByRef || IsBorrowLike(property.Type, RefKind.None)) && property.GetMethod is { } getter)
                     {
                         var contract = contracts.GetMethod(getter);

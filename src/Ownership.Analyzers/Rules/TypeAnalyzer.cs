@@ -77,7 +77,7 @@ namespace Ownership.Analyzers.Rules
                         ownedFields.TryAdd(field, field.Locations.FirstOrDefault() ?? Location.None);
                     }
                     else if (member is IFieldSymbol { IsStatic: false, AssociatedSymbol: IPropertySymbol property } backingField &&
-                             (contracts.GetMember(backingField).Kind == ContractKind.Owned || contracts.GetMember(property).Kind == ContractKind.Owned))
+                             contracts.GetMember(backingField).Kind == ContractKind.Owned)
                     {
                         ownedProperties[property] = backingField;
                         ownedFields.TryAdd(backingField, property.Locations.FirstOrDefault() ?? Location.None);

@@ -8,6 +8,38 @@ namespace Ownership.Analyzers.Tests.CodeFixes;
 public class OWN009CodeFixTests
 {
     [Fact]
+    public Task Resets_an_auto_property_to_default() =>
+        Verify.VerifyCodeFixAsync(
+            FixTestCode.Members("""
+                public IntPtr Handle { get; private set; } = Marshal.AllocHGlobal(8);
+
+                public void Close()
+                {
+                    {|OWN009:Marshal.FreeHGlobal(Handle)|};
+                }
+                """),
+            FixTestCode.Members("""
+                public IntPtr Handle { get; private set; } = Marshal.AllocHGlobal(8);
+
+                public void Close()
+                {
+                    Marshal.FreeHGlobal(Handle);
+                    Handle = default;
+                }
+                """));
+
+    [Fact]
+    public Task No_fix_for_a_get_only_auto_property() =>
+        Verify.VerifyNoFixAsync(FixTestCode.Members("""
+            public IntPtr Handle { get; } = Marshal.AllocHGlobal(8);
+
+            public void Close()
+            {
+                {|OWN009:Marshal.FreeHGlobal(Handle)|};
+            }
+            """));
+
+    [Fact]
     public Task Resets_a_pointer_field_to_null() =>
         Verify.VerifyCodeFixAsync(
             FixTestCode.Members("""

@@ -9,6 +9,16 @@ public class OWN001UseAfterReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Through an auto-property of this object, as through a field.
+        """
+        IntPtr Buffer { get; set; } = Marshal.AllocHGlobal(8);
+        public void Close()
+        {
+            Marshal.FreeHGlobal(Buffer);
+            Marshal.WriteByte({|OWN001:Buffer|}, 1);
+            Buffer = IntPtr.Zero;
+        }
+        """,
         // A variable that holds one block or another, depending on the path: one report for the use, not one per block.
         """
         void M(bool small)

@@ -9,6 +9,21 @@ public class OWN009DanglingFieldTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // An [Owned] auto-property is followed as its backing field is.
+        """
+        [Owned("native")] byte* Data { get; set; }
+        public void Clear()
+        {
+            {|OWN009:Api.Destroy(Data)|};
+        }
+        """,
+        """
+        public IntPtr Handle { get; private set; }
+        public void Dispose()
+        {
+            {|OWN009:Marshal.FreeHGlobal(this.Handle)|};
+        }
+        """,
         // clear() frees the buffer without resetting the field; the next init() frees it again (the vector store's double free).
         """
         byte* buffer;
@@ -154,6 +169,32 @@ public class OWN009DanglingFieldTests
 
     public static TheoryData<string> Silent => new()
     {
+        // An auto-property reset after its release.
+        """
+        [Owned("native")] byte* Data { get; set; }
+        public void Clear()
+        {
+            Api.Destroy(Data);
+            Data = null;
+        }
+        """,
+        // A property with a body is a call: what it reads is not followed.
+        """
+        byte* data;
+        byte* Data => data;
+        public void Clear()
+        {
+            Api.Destroy(Data);
+        }
+        """,
+        // Another object's auto-property is not this one's state.
+        """
+        public sealed class Box { public IntPtr Handle { get; set; } }
+        public void Drop(Box box)
+        {
+            Marshal.FreeHGlobal(box.Handle);
+        }
+        """,
         "byte* buffer; public void Clear() { NativeMemory.Free(buffer); buffer = null; }",
         "IntPtr handle; public void Dispose() { Marshal.FreeHGlobal(handle); handle = IntPtr.Zero; }",
         "IntPtr handle; public void Dispose() { Marshal.FreeHGlobal(handle); handle = default; }",
