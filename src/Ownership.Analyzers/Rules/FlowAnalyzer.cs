@@ -61,11 +61,6 @@ namespace Ownership.Analyzers.Rules
 
             var trackAllDisposables = contracts.IsOptionOn(tree, Options.TrackAllDisposables);
             var scan = new RelevanceScan(contracts, trackAllDisposables);
-            if (context.OwningSymbol is IMethodSymbol method)
-            {
-                scan.VisitParameters(method);
-            }
-
             context.RegisterOperationAction(scan.Visit, RelevanceScan.Kinds);
             context.RegisterOperationBlockEndAction(end =>
             {

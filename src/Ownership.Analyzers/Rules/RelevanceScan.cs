@@ -15,20 +15,15 @@ namespace Ownership.Analyzers.Rules
     /// </summary>
     internal sealed class RelevanceScan
     {
-        /// <summary>
-        /// The kinds <see cref="Visit"/> looks at; <see cref="OperationKind.None"/> for <c>fixed</c> statements. Parameters
-        /// are looked at where they are declared (<see cref="VisitParameters"/>, lambdas, local functions), not at each of
-        /// their many reads.
-        /// </summary>
+        /// <summary>The kinds <see cref="Visit"/> looks at; <see cref="OperationKind.None"/> for <c>fixed</c> statements.</summary>
         public static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
             OperationKind.FieldReference,
             OperationKind.None,
             OperationKind.Invocation,
             OperationKind.ObjectCreation,
+            OperationKind.ParameterReference,
             OperationKind.PropertyReference,
-            OperationKind.LocalReference,
-            OperationKind.AnonymousFunction,
-            OperationKind.LocalFunction);
+            OperationKind.LocalReference);
 
         private readonly ContractProvider contracts;
         private readonly bool trackAllDisposables;
@@ -41,6 +36,8 @@ namespace Ownership.Analyzers.Rules
         // same body: business code full of list.Add and no span, pointer or ref is not worth a flow graph.
         private bool invalidates;
         private bool mayBorrow;
+        private IMethodSymbol? lastOwner;
+        private MethodContract? lastContract;
 
         public RelevanceScan(ContractProvider contracts, bool trackAllDisposables)
         {
@@ -50,34 +47,6 @@ namespace Ownership.Analyzers.Rules
 
         /// <summary>True when something seen makes the body worth a flow graph.</summary>
         public bool MayHoldResources => relevant || (invalidates && mayBorrow);
-
-        /// <summary>
-        /// Looks at the parameters of a method, lambda or local function of the body, used or not: one handed over to it
-        /// ([Transfers], [Releases], [Borrowed]) makes the body relevant, even if it never names it (a [Transfers]
-        /// parameter dropped unread is a leak).
-        /// </summary>
-        public void VisitParameters(IMethodSymbol method)
-        {
-            var parameters = method.Parameters;
-            if (relevant || parameters.IsEmpty)
-            {
-                return;
-            }
-
-            // A lambda's parameters have only their own attributes: read them, rather than hash the lambda.
-            var contract = method.MethodKind == MethodKind.AnonymousFunction ? null : contracts.GetMethod(method);
-            foreach (var parameter in parameters)
-            {
-                var kind = contract is null ? ContractProvider.FromAttributes(parameter.GetAttributes()).Kind : contract.Parameter(parameter.Ordinal).Kind;
-                if (IsHandedOver(kind))
-                {
-                    relevant = true;
-                    return;
-                }
-
-                mayBorrow = mayBorrow || IsBorrowLike(parameter.Type, parameter.RefKind);
-            }
-        }
 
         /// <summary>Looks at one operation of the body, of one of the <see cref="Kinds"/>.</summary>
         public void Visit(OperationAnalysisContext context)
@@ -112,12 +81,33 @@ namespace Ownership.Analyzers.Rules
                     }
 
                     return creation.Constructor is { } constructor && Matters(contracts.GetMethod(constructor));
-                case OperationKind.AnonymousFunction:
-                    VisitParameters(((IAnonymousFunctionOperation)operation).Symbol);
-                    return relevant;
-                case OperationKind.LocalFunction:
-                    VisitParameters(((ILocalFunctionOperation)operation).Symbol);
-                    return relevant;
+                case OperationKind.ParameterReference:
+                    var parameter = ((IParameterReferenceOperation)operation).Parameter;
+                    if (parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction })
+                    {
+                        // A lambda's parameter has only its own attributes: read them, rather than hash the lambda.
+                        if (IsHandedOver(ContractProvider.FromAttributes(parameter.GetAttributes()).Kind))
+                        {
+                            return true;
+                        }
+                    }
+                    else if (parameter.ContainingSymbol is IMethodSymbol owner)
+                    {
+                        // Almost every parameter read belongs to the same method: look its contract up once.
+                        if (!ReferenceEquals(owner, lastOwner))
+                        {
+                            lastOwner = owner;
+                            lastContract = contracts.GetMethod(owner);
+                        }
+
+                        if (IsHandedOver(lastContract!.Parameter(parameter.Ordinal).Kind))
+                        {
+                            return true;
+                        }
+                    }
+
+                    mayBorrow = mayBorrow || IsBorrowLike(parameter.Type, parameter.RefKind);
+                    break;
                 case OperationKind.PropertyReference:
                     // A property or indexer handing out a span, pointer or ref may lend it ([return: Borrowed] ref T
                     // this[int]), as a method may: the type test first, since business code reads properties everywhere.
