@@ -276,6 +276,12 @@ namespace Ownership.Analyzers.Rules
             private IFieldSymbol? OwnField(IOperation? operation)
             {
                 operation = operation?.WithoutConversions();
+                if (operation is IConditionalAccessInstanceOperation instance)
+                {
+                    // _field?.Dispose(): the receiver stands for the value the '?.' tested.
+                    operation = TestedValue(instance)?.WithoutConversions();
+                }
+
                 if (operation is IPropertyReferenceOperation { Instance: IInstanceReferenceOperation } propertyReference)
                 {
                     return ownedProperties.TryGetValue(propertyReference.Property.OriginalDefinition, out var backingField) ? backingField : null;
@@ -285,6 +291,24 @@ namespace Ownership.Analyzers.Rules
                        SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, type.OriginalDefinition)
                     ? field.OriginalDefinition
                     : null;
+            }
+
+            /// <summary>
+            /// The value a conditional access tested: that of the nearest <c>?.</c> whose right-hand side holds
+            /// <paramref name="instance"/> (in <c>a?.b?.M()</c>, the receiver of <c>M</c> is <c>a.b</c>, not <c>a</c>).
+            /// </summary>
+            private static IOperation? TestedValue(IConditionalAccessInstanceOperation instance)
+            {
+                IOperation child = instance;
+                for (var parent = instance.Parent; parent is not null; child = parent, parent = parent.Parent)
+                {
+                    if (parent is IConditionalAccessOperation access && ReferenceEquals(access.WhenNotNull, child))
+                    {
+                        return access.Operation;
+                    }
+                }
+
+                return null;
             }
 
             /// <summary>A field of this type, or an element of one (<c>blocks[i]</c>): releasing elements in a loop counts.</summary>

@@ -11,6 +11,21 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Flagged => new()
     {
+        // A '?.' on another value releases that value, not this field: a?.b?.Dispose() disposes a.b.
+        """
+        public sealed class Pair : IDisposable
+        {
+            public sealed class Holder { public Handle? Inner; }
+            private Holder? _holder = new Holder();
+            [Owned] private Handle? _handle = Api.Open();
+            public void {|OWN008:Dispose|}()
+            {
+                _holder?.Inner?.Dispose();
+                _holder = null;
+                _handle = null;
+            }
+        }
+        """,
         // An [Owned] auto-property is a field too: Dispose forgets it.
         """
         public sealed class Session : IDisposable
@@ -173,6 +188,18 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Disposed through '?.'.
+        """
+        public sealed class Owner : IDisposable
+        {
+            [Owned] private Handle? _handle = Api.Open();
+            public void Dispose()
+            {
+                _handle?.Dispose();
+                _handle = null;
+            }
+        }
+        """,
         // Owned auto-properties released through the property.
         """
         public sealed class Session : IDisposable
