@@ -35,7 +35,8 @@ namespace Ownership.Analyzers.Rules
                     }
 
                     var facts = new TypeFacts(type, contracts);
-                    start.RegisterOperationAction(operation => facts.Observe(operation.Operation, operation.ContainingSymbol), OperationKind.SimpleAssignment, OperationKind.FieldInitializer, OperationKind.Invocation, OperationKind.Loop);
+                    start.RegisterOperationAction(operation => facts.Observe(operation.Operation, operation.ContainingSymbol), OperationKind.SimpleAssignment, OperationKind.FieldInitializer, OperationKind.Invocation, OperationKind.Loop,
+                        OperationKind.VariableDeclarator, OperationKind.Using, OperationKind.UsingDeclaration);
                     start.RegisterSymbolEndAction(end => facts.Report(end.ReportDiagnostic));
                 },
                 SymbolKind.NamedType);
@@ -62,6 +63,11 @@ namespace Ownership.Analyzers.Rules
             private readonly ConcurrentDictionary<IFieldSymbol, Location> ownedFields = new ConcurrentDictionary<IFieldSymbol, Location>(SymbolEqualityComparer.Default);
             private readonly ConcurrentDictionary<(ISymbol Method, IFieldSymbol Field), bool> released = new ConcurrentDictionary<(ISymbol, IFieldSymbol), bool>();
             private readonly ConcurrentDictionary<(ISymbol Caller, ISymbol Callee), bool> calls = new ConcurrentDictionary<(ISymbol, ISymbol), bool>();
+
+            // var h = _handle; _handle = null; h.Dispose(): a local that took a field's value, and the locals released.
+            // Kept apart and joined in Report, since the driver may observe the release before the copy.
+            private readonly ConcurrentDictionary<(ISymbol Method, ILocalSymbol Local), IFieldSymbol> copies = new ConcurrentDictionary<(ISymbol, ILocalSymbol), IFieldSymbol>();
+            private readonly ConcurrentDictionary<(ISymbol Method, ILocalSymbol Local), bool> releasedLocals = new ConcurrentDictionary<(ISymbol, ILocalSymbol), bool>();
 
             // Owned auto-properties ([Owned] on the property or [field: Owned]): reading the property on this reads the field.
             private readonly Dictionary<IPropertySymbol, IFieldSymbol> ownedProperties = new Dictionary<IPropertySymbol, IFieldSymbol>(SymbolEqualityComparer.Default);
@@ -97,6 +103,28 @@ namespace Ownership.Analyzers.Rules
                     case ISimpleAssignmentOperation assignment when OwnField(assignment.Target) is { } target && IsAcquisition(assignment.Value, operation.Syntax.SyntaxTree):
                         ownedFields.TryAdd(target, target.Locations.FirstOrDefault() ?? Location.None);
                         break;
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when OwnField(assignment.Value) is { } copied:
+                        copies.TryAdd((containingSymbol, local.Local), copied);
+                        break;
+                    case IVariableDeclaratorOperation { Initializer: { } initializer } declarator when OwnField(initializer.Value) is { } copied:
+                        copies.TryAdd((containingSymbol, declarator.Symbol), copied);
+                        break;
+                    case IUsingOperation usingOperation:
+                        // using (_handle) { } disposes the field; using (var h = _handle) { } disposes the local.
+                        MarkReleased(containingSymbol, usingOperation.Resources);
+                        foreach (var local in usingOperation.Locals)
+                        {
+                            releasedLocals.TryAdd((containingSymbol, local), true);
+                        }
+
+                        break;
+                    case IUsingDeclarationOperation usingDeclaration:
+                        foreach (var local in usingDeclaration.DeclarationGroup.Declarations.SelectMany(declaration => declaration.Declarators))
+                        {
+                            releasedLocals.TryAdd((containingSymbol, local.Symbol), true);
+                        }
+
+                        break;
                     case IFieldInitializerOperation initializer when IsAcquisition(initializer.Value, operation.Syntax.SyntaxTree):
                         foreach (var field in initializer.InitializedFields)
                         {
@@ -128,14 +156,14 @@ namespace Ownership.Analyzers.Rules
                         calls.TryAdd((caller, target.OriginalDefinition), true);
                     }
                 }
-                else if (OwnFieldOrElement(invocation.Instance) is { } receiver && (contract.This.Kind == ContractKind.Releases || contract.This.Kind == ContractKind.Transfers))
+                else if (contract.This.Kind == ContractKind.Releases || contract.This.Kind == ContractKind.Transfers)
                 {
-                    released.TryAdd((caller, receiver), true);
+                    MarkReleased(caller, invocation.Instance);
                 }
 
                 foreach (var argument in invocation.Arguments)
                 {
-                    if (OwnFieldOrElement(argument.Value) is not { } field || argument.Parameter is null)
+                    if (argument.Parameter is null)
                     {
                         continue;
                     }
@@ -145,8 +173,21 @@ namespace Ownership.Analyzers.Rules
                     if (kind == ContractKind.Releases || kind == ContractKind.Transfers || (sameType && kind == ContractKind.None))
                     {
                         // Released, transferred out, or handed to a helper of this type that deals with it.
-                        released.TryAdd((caller, field), true);
+                        MarkReleased(caller, argument.Value);
                     }
+                }
+            }
+
+            /// <summary>Notes that <paramref name="caller"/> releases <paramref name="value"/>: a field of this type (or an element of one), or a local.</summary>
+            private void MarkReleased(ISymbol caller, IOperation? value)
+            {
+                if (OwnFieldOrElement(value) is { } field)
+                {
+                    released.TryAdd((caller, field), true);
+                }
+                else if (Unwrap(value) is ILocalReferenceOperation local)
+                {
+                    releasedLocals.TryAdd((caller, local.Local), true);
                 }
             }
 
@@ -174,6 +215,14 @@ namespace Ownership.Analyzers.Rules
                     }
 
                     return;
+                }
+
+                foreach (var local in releasedLocals.Keys)
+                {
+                    if (copies.TryGetValue(local, out var copied))
+                    {
+                        released.TryAdd((local.Method, copied), true);
+                    }
                 }
 
                 var releasedByAny = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
@@ -275,11 +324,12 @@ namespace Ownership.Analyzers.Rules
             /// <summary>The field of this type that <paramref name="operation"/> reads on <c>this</c> (an owned auto-property's backing field included), or null.</summary>
             private IFieldSymbol? OwnField(IOperation? operation)
             {
-                operation = operation?.WithoutConversions();
-                if (operation is IConditionalAccessInstanceOperation instance)
+                operation = Unwrap(operation);
+                if (operation is IInvocationOperation { TargetMethod: { Name: "Exchange" or "CompareExchange" } exchange } swap &&
+                    swap.Arguments.Length > 0 && exchange.ContainingType.ToDisplayString() == "System.Threading.Interlocked")
                 {
-                    // _field?.Dispose(): the receiver stands for the value the '?.' tested.
-                    operation = TestedValue(instance)?.WithoutConversions();
+                    // Interlocked.Exchange(ref _handle, null) returns what the field held.
+                    operation = swap.Arguments[0].Value.WithoutConversions();
                 }
 
                 if (operation is IPropertyReferenceOperation { Instance: IInstanceReferenceOperation } propertyReference)
@@ -291,6 +341,13 @@ namespace Ownership.Analyzers.Rules
                        SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, type.OriginalDefinition)
                     ? field.OriginalDefinition
                     : null;
+            }
+
+            /// <summary>The value itself: without conversions, and for the receiver of <c>x?.M()</c>, <c>x</c>.</summary>
+            private static IOperation? Unwrap(IOperation? operation)
+            {
+                operation = operation?.WithoutConversions();
+                return operation is IConditionalAccessInstanceOperation instance ? TestedValue(instance)?.WithoutConversions() : operation;
             }
 
             /// <summary>

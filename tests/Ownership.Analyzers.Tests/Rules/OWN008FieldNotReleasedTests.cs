@@ -11,6 +11,29 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Flagged => new()
     {
+        // Taken out of the field and dropped: a copy or an exchange releases nothing by itself.
+        """
+        public sealed class Dropper : IDisposable
+        {
+            [Owned] private Handle? _handle = Api.Open();
+            public void {|OWN008:Dispose|}()
+            {
+                var h = _handle;
+                _handle = null;
+                Console.WriteLine(h);
+            }
+        }
+        """,
+        """
+        public sealed class Swapper : IDisposable
+        {
+            [Owned] private Handle? _handle = Api.Open();
+            public void {|OWN008:Dispose|}()
+            {
+                System.Threading.Interlocked.Exchange(ref _handle, null);
+            }
+        }
+        """,
         // A '?.' on another value releases that value, not this field: a?.b?.Dispose() disposes a.b.
         """
         public sealed class Pair : IDisposable
@@ -188,6 +211,38 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Released through a local copy, an exchange or a using statement.
+        """
+        public sealed class Copier : IDisposable
+        {
+            [Owned] private Handle? _handle = Api.Open();
+            public void Dispose()
+            {
+                var h = _handle;
+                _handle = null;
+                h?.Dispose();
+            }
+        }
+        """,
+        """
+        public sealed class Exchanger : IDisposable
+        {
+            [Owned] private Handle? _handle = Api.Open();
+            public void Dispose() => System.Threading.Interlocked.Exchange(ref _handle, null)?.Dispose();
+        }
+        """,
+        """
+        public sealed class Scoped : IDisposable
+        {
+            [Owned] private Handle _first = Api.Open();
+            [Owned] private Handle _second = Api.Open();
+            public void Dispose()
+            {
+                using (_first) { }
+                using var second = _second;
+            }
+        }
+        """,
         // Disposed through '?.'.
         """
         public sealed class Owner : IDisposable
