@@ -88,6 +88,12 @@ namespace Ownership.Analyzers.Flow
                         captureTargets[capture.Id] = capturedVariable;
                     }
 
+                    if (capture.Value is IObjectCreationOperation { Type.IsValueType: true })
+                    {
+                        // new Cursor { At = p }: the initializer writes into a struct on this frame.
+                        newValueCaptures.Add(capture.Id);
+                    }
+
                     var captured = Evaluate(capture.Value, state);
                     state.PointsTo[VariableOf(capture.Id)] = captured;
                     return captured;
@@ -279,7 +285,7 @@ namespace Ownership.Analyzers.Flow
                 EvaluateTargetChildren(assignment.Target, state);
                 var stored = Evaluate(assignment.Value, state);
                 Use(stored, assignment.Value, state);
-                if (!IsMemoryStore(assignment.Target))
+                if (!IsMemoryStore(assignment.Target) && !IsStoreIntoLocalValue(assignment.Target))
                 {
                     CheckStore(assignment, assignment.Target, stored, state);
                 }
@@ -1256,6 +1262,25 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>A store through a pointer or into unmanaged memory: whoever owns that memory decides how long it lives.</summary>
+        /// <summary>
+        /// A field of a struct that lives on this frame (a local, or one an initializer is filling): the store alone keeps
+        /// nothing past the body. Where the struct goes next is not followed, so nothing is reported for it either.
+        /// </summary>
+        private bool IsStoreIntoLocalValue(IOperation target)
+        {
+            if (target is not IFieldReferenceOperation { Instance: { Type.IsValueType: true } instance })
+            {
+                return false;
+            }
+
+            return instance.WithoutConversions() switch
+            {
+                ILocalReferenceOperation local => local.Local.RefKind == RefKind.None,
+                IFlowCaptureReferenceOperation capture => newValueCaptures.Contains(capture.Id),
+                _ => false,
+            };
+        }
+
         private static bool IsMemoryStore(IOperation target)
         {
             return target.Kind == OperationKind.None ||

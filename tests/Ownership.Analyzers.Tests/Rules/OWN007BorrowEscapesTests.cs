@@ -9,6 +9,22 @@ public class OWN007BorrowEscapesTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Into a struct that lives in this object or in an array: it outlives the call.
+        """
+        public struct Cursor { public IntPtr At; }
+        Cursor cursor;
+        void M([Borrowed] IntPtr data)
+        {
+            {|OWN007:cursor.At = data|};
+        }
+        """,
+        """
+        public struct Cursor { public IntPtr At; }
+        void M([Borrowed] IntPtr data, Cursor[] cursors)
+        {
+            {|OWN007:cursors[0].At = data|};
+        }
+        """,
         // A [Borrowed] parameter kept in a field.
         """
         byte* kept;
@@ -149,6 +165,17 @@ public class OWN007BorrowEscapesTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Into a struct on this frame: a local, or one an initializer fills.
+        """
+        public struct Cursor { public IntPtr At; }
+        int M([Borrowed] IntPtr data)
+        {
+            var made = new Cursor { At = data };
+            Cursor local = default;
+            local.At = data;
+            return Marshal.ReadByte(made.At) + Marshal.ReadByte(local.At);
+        }
+        """,
         "void M([Borrowed] byte* block) { block[0] = 1; }",
         "int M([Borrowed] byte* block) => Api.Read(block);",
         "[return: Borrowed(nameof(block))] byte* M([Borrowed] byte* block) => block;",
