@@ -131,6 +131,16 @@ public class OWN003LeakTests
             };
         }
         """,
+        // Written through Marshal's helpers, which only borrow it, and forgotten.
+        """
+        void M(long value)
+        {
+            IntPtr block = {|OWN003:Marshal.AllocHGlobal(8)|};
+            Marshal.WriteInt64(block, value);
+            Marshal.WriteByte(block, 1);
+            Console.WriteLine(Marshal.ReadInt16(block) + Marshal.PtrToStringAnsi(block, 2)!.Length);
+        }
+        """,
         // A string marshalled to HGlobal and forgotten.
         """
         string? M(string text)
