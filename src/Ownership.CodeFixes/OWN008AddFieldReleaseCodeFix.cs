@@ -160,7 +160,7 @@ namespace Ownership.CodeFixes
                     case IFieldSymbol { IsReadOnly: false } field:
                         return field;
                     case IPropertySymbol { SetMethod: { IsInitOnly: false } } property:
-                        return type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(field => SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property));
+                        return ContractProvider.BackingFieldOf(property);
                 }
             }
 
@@ -171,7 +171,7 @@ namespace Ownership.CodeFixes
         private static StatementSyntax[]? Release(IFieldSymbol field, string name, ContractProvider contracts, SemanticModel model, int position)
         {
             var isDisposable = contracts.IsDisposable(field.Type);
-            var family = contracts.GetMember(field).Family ?? (field.AssociatedSymbol is { } property ? contracts.GetMember(property).Family : null);
+            var family = contracts.GetMember(field).Family;
             var call = contracts.ReleaseCallFor(null, family, isDisposable);
             if (call is null)
             {

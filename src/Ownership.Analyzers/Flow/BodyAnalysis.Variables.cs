@@ -130,18 +130,7 @@ namespace Ownership.Analyzers.Flow
 
             if (!backingFields.TryGetValue(property, out var backingField))
             {
-                if (contracts.CanHoldResource(property.Type))
-                {
-                    foreach (var member in property.ContainingType.GetMembers())
-                    {
-                        if (member is IFieldSymbol field && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
-                        {
-                            backingField = field;
-                            break;
-                        }
-                    }
-                }
-
+                backingField = contracts.CanHoldResource(property.Type) ? ContractProvider.BackingFieldOf(property) : null;
                 backingFields.Add(property, backingField);
             }
 
