@@ -645,7 +645,7 @@ namespace Ownership.Analyzers.Flow
 
         private void Release(ulong value, string? family, IOperation call, IOperation? argument, bool isTransfer, FlowState state)
         {
-            if (IsOneOfSeveral(value, state))
+            if (IsOneOfSeveral(value, argument is null ? -1 : VariableOfTarget(argument.WithoutConversions()), state))
             {
                 // Release(a ? p : q): the value is p's resource or q's, and each is still held apart, so which one this
                 // call releases is not known here. Too little to report anything on: from here on, neither is checked.
@@ -710,11 +710,13 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>
-        /// True when two or more of the value's resources are each held alone by some variable: the value is one of them,
-        /// not each. (A variable that held one resource or another, depending on the path, holds both at the join: then
-        /// on every path the one it holds is the one released, and all of them are.)
+        /// True when the value is one of several resources, not each of them: two or more of them are each held alone by
+        /// some variable (<c>Free(a ? p : q)</c>), or another variable than <paramref name="released"/> may hold several
+        /// of them too (<c>front</c> and <c>back</c> swapped in a loop). A variable that alone held one resource or another,
+        /// depending on the path, holds both at the join: then on every path the one it holds is the one released, and
+        /// all of them are.
         /// </summary>
-        private static bool IsOneOfSeveral(ulong value, FlowState state)
+        private bool IsOneOfSeveral(ulong value, int released, FlowState state)
         {
             if ((value & (value - 1)) == 0)
             {
@@ -722,11 +724,22 @@ namespace Ownership.Analyzers.Flow
             }
 
             var heldAlone = 0UL;
-            foreach (var held in state.PointsTo)
+            for (var i = 0; i < state.PointsTo.Length; i++)
             {
-                if ((held & value) != 0 && (held & (held - 1)) == 0)
+                var held = state.PointsTo[i];
+                if ((held & value) == 0)
+                {
+                    continue;
+                }
+
+                if ((held & (held - 1)) == 0)
                 {
                     heldAlone |= held;
+                }
+                else if (i != released && variables[i] is ISymbol)
+                {
+                    // Flow captures are the compiler's temporaries: the one that carried the value here is not another holder.
+                    return true;
                 }
             }
 

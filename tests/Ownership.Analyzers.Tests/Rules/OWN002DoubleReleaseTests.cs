@@ -216,6 +216,21 @@ public class OWN002DoubleReleaseTests
             Marshal.FreeHGlobal(a ? y : x);
         }
         """,
+        // Two buffers swapped in a loop: each variable may hold either, but never the same one as the other.
+        """
+        void M(int n)
+        {
+            byte* front = Api.Create(8);
+            byte* back = Api.Create(8);
+            for (int i = 0; i < n; i++)
+            {
+                byte* t = front; front = back; back = t;
+                front[0] = (byte)i;
+            }
+            Api.Destroy(front);
+            Api.Destroy(back);
+        }
+        """,
         // Released on one path and acquired again: the last release frees whichever the variable holds.
         """
         void M(bool c)
