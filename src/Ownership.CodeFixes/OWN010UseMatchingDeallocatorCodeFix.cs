@@ -56,7 +56,7 @@ namespace Ownership.CodeFixes
             context.RegisterCodeFix(
                 CodeAction.Create(
                     $"Release with '{replacement.Expression}'",
-                    ct => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(statement, replacement))),
+                    ct => FixSupport.CleanUpAsync(context.Document.WithSyntaxRoot(root.ReplaceNode(statement, replacement)), ct),
                     Key),
                 diagnostic);
         }

@@ -68,7 +68,7 @@ namespace Ownership.CodeFixes
             context.RegisterCodeFix(
                 CodeAction.Create(
                     $"Remove [{ShortName(attribute.Name)}]",
-                    ct => Task.FromResult(context.Document.WithSyntaxRoot(Remove(root, attribute, list))),
+                    ct => FixSupport.CleanUpAsync(context.Document.WithSyntaxRoot(Remove(root, attribute, list)), ct),
                     key),
                 context.Diagnostics[0]);
         }
