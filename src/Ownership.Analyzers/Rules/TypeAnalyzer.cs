@@ -36,7 +36,7 @@ namespace Ownership.Analyzers.Rules
 
                     var facts = new TypeFacts(type, contracts);
                     start.RegisterOperationAction(operation => facts.Observe(operation.Operation, operation.ContainingSymbol), OperationKind.SimpleAssignment, OperationKind.FieldInitializer, OperationKind.Invocation, OperationKind.Loop,
-                        OperationKind.VariableDeclarator, OperationKind.Using, OperationKind.UsingDeclaration);
+                        OperationKind.VariableDeclarator, OperationKind.IsPattern, OperationKind.Using, OperationKind.UsingDeclaration);
                     start.RegisterSymbolEndAction(end => facts.Report(end.ReportDiagnostic));
                 },
                 SymbolKind.NamedType);
@@ -108,6 +108,10 @@ namespace Ownership.Analyzers.Rules
                         break;
                     case IVariableDeclaratorOperation { Initializer: { } initializer } declarator when OwnField(initializer.Value) is { } copied:
                         copies.TryAdd((containingSymbol, declarator.Symbol), copied);
+                        break;
+                    case IIsPatternOperation isPattern when OwnField(isPattern.Value) is { } copied && DeclaredBy(isPattern.Pattern) is ILocalSymbol named:
+                        // if (_scratch is { } s) { _scratch = null; Return(s); }
+                        copies.TryAdd((containingSymbol, named), copied);
                         break;
                     case IUsingOperation usingOperation:
                         // using (_handle) { } disposes the field; using (var h = _handle) { } disposes the local.
@@ -341,6 +345,17 @@ namespace Ownership.Analyzers.Rules
                        SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, type.OriginalDefinition)
                     ? field.OriginalDefinition
                     : null;
+            }
+
+            /// <summary>The local a pattern names for the whole value it matched (<c>is { } s</c>, <c>is Handle h</c>), if any.</summary>
+            private static ISymbol? DeclaredBy(IPatternOperation pattern)
+            {
+                return pattern switch
+                {
+                    IDeclarationPatternOperation declaration => declaration.DeclaredSymbol,
+                    IRecursivePatternOperation recursive => recursive.DeclaredSymbol,
+                    _ => null,
+                };
             }
 
             /// <summary>The value itself: without conversions, and for the receiver of <c>x?.M()</c>, <c>x</c>.</summary>

@@ -11,7 +11,21 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Flagged => new()
     {
-        // Taken out of the field and dropped: a copy or an exchange releases nothing by itself.
+        // Taken out of the field and dropped: a copy, a pattern or an exchange releases nothing by itself.
+        """
+        public sealed class Matcher : IDisposable
+        {
+            [Owned("pool")] private byte[]? _scratch = ArrayPool<byte>.Shared.Rent(64);
+            public void {|OWN008:Dispose|}()
+            {
+                if (_scratch is { } rented)
+                {
+                    _scratch = null;
+                    Console.WriteLine(rented.Length);
+                }
+            }
+        }
+        """,
         """
         public sealed class Dropper : IDisposable
         {
@@ -211,6 +225,21 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Released through a local a pattern names.
+        """
+        public sealed class Scratch : IDisposable
+        {
+            [Owned("pool")] private byte[]? _scratch = ArrayPool<byte>.Shared.Rent(64);
+            public void Dispose()
+            {
+                if (_scratch is { } rented)
+                {
+                    _scratch = null;
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+            }
+        }
+        """,
         // Released through a local copy, an exchange or a using statement.
         """
         public sealed class Copier : IDisposable
