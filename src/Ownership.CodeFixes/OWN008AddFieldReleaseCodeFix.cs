@@ -160,7 +160,7 @@ namespace Ownership.CodeFixes
                     case IFieldSymbol { IsReadOnly: false } field:
                         return field;
                     case IPropertySymbol { SetMethod: { IsInitOnly: false } } property:
-                        return ContractProvider.BackingFieldOf(property);
+                        return BackingFields.Of(property);
                 }
             }
 

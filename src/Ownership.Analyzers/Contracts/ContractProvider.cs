@@ -546,20 +546,6 @@ namespace Ownership.Analyzers.Contracts
             return member is IFieldSymbol { AssociatedSymbol: IPropertySymbol property } ? GetMember(property) : ValueContract.None;
         }
 
-        /// <summary>The compiler's backing field of an auto-property (whose contract is the property's); null for any other property.</summary>
-        internal static IFieldSymbol? BackingFieldOf(IPropertySymbol property)
-        {
-            foreach (var member in property.ContainingType.GetMembers())
-            {
-                if (member is IFieldSymbol field && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
-                {
-                    return field;
-                }
-            }
-
-            return null;
-        }
-
         /// <summary>
         /// False for a member of a referenced assembly that can carry none of the contracts read from attributes: one
         /// built, directly or through its references, on neither Ownership.Annotations nor JetBrains.Annotations nor a

@@ -645,7 +645,7 @@ namespace Ownership.Analyzers.Flow
 
         private void Release(ulong value, string? family, IOperation call, IOperation? argument, bool isTransfer, FlowState state)
         {
-            if (IsOneOfSeveral(value, argument is null ? -1 : VariableOfTarget(argument.WithoutConversions()), state))
+            if (IsOneOfSeveral(value, argument, state))
             {
                 // Release(a ? p : q): the value is p's resource or q's, and each is still held apart, so which one this
                 // call releases is not known here. Too little to report anything on: from here on, neither is checked.
@@ -711,18 +711,20 @@ namespace Ownership.Analyzers.Flow
 
         /// <summary>
         /// True when the value is one of several resources, not each of them: two or more of them are each held alone by
-        /// some variable (<c>Free(a ? p : q)</c>), or another variable than <paramref name="released"/> may hold several
+        /// some variable (<c>Free(a ? p : q)</c>), or another variable than <paramref name="argument"/>'s may hold several
         /// of them too (<c>front</c> and <c>back</c> swapped in a loop). A variable that alone held one resource or another,
         /// depending on the path, holds both at the join: then on every path the one it holds is the one released, and
         /// all of them are.
         /// </summary>
-        private bool IsOneOfSeveral(ulong value, int released, FlowState state)
+        private bool IsOneOfSeveral(ulong value, IOperation? argument, FlowState state)
         {
             if ((value & (value - 1)) == 0)
             {
+                // One resource or none: the common case, decided before looking for the argument's variable.
                 return false;
             }
 
+            var released = argument is null ? -1 : VariableOfTarget(argument.WithoutConversions());
             var heldAlone = 0UL;
             for (var i = 0; i < state.PointsTo.Length; i++)
             {
@@ -1274,7 +1276,6 @@ namespace Ownership.Analyzers.Flow
                    conversion.Type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System" };
         }
 
-        /// <summary>A store through a pointer or into unmanaged memory: whoever owns that memory decides how long it lives.</summary>
         /// <summary>
         /// A field of a struct that lives on this frame (a local, or one an initializer is filling): the store alone keeps
         /// nothing past the body. Where the struct goes next is not followed, so nothing is reported for it either.
@@ -1294,6 +1295,7 @@ namespace Ownership.Analyzers.Flow
             };
         }
 
+        /// <summary>A store through a pointer or into unmanaged memory: whoever owns that memory decides how long it lives.</summary>
         private static bool IsMemoryStore(IOperation target)
         {
             return target.Kind == OperationKind.None ||

@@ -105,12 +105,18 @@ namespace Ownership.Analyzers.Flow
         /// <summary>A field of <c>this</c> (or a static field of the containing type): the body can follow what it holds.</summary>
         private bool IsTrackedField(IFieldReferenceOperation field)
         {
-            if (field.Field.IsStatic)
+            return IsOfThisObject(field.Field, field.Instance);
+        }
+
+        /// <summary>A member read on <c>this</c>, or a static member of the containing type.</summary>
+        private bool IsOfThisObject(ISymbol member, IOperation? instance)
+        {
+            if (member.IsStatic)
             {
-                return method is not null && SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, method.ContainingType);
+                return method is not null && SymbolEqualityComparer.Default.Equals(member.ContainingType, method.ContainingType);
             }
 
-            return field.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+            return instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
         }
 
         /// <summary>
@@ -120,17 +126,14 @@ namespace Ownership.Analyzers.Flow
         private IFieldSymbol? TrackedBackingField(IPropertyReferenceOperation reference)
         {
             var property = reference.Property;
-            if (!property.Parameters.IsEmpty ||
-                (property.IsStatic
-                    ? method is null || !SymbolEqualityComparer.Default.Equals(property.ContainingType, method.ContainingType)
-                    : reference.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }))
+            if (!property.Parameters.IsEmpty || !IsOfThisObject(property, reference.Instance))
             {
                 return null;
             }
 
             if (!backingFields.TryGetValue(property, out var backingField))
             {
-                backingField = contracts.CanHoldResource(property.Type) ? ContractProvider.BackingFieldOf(property) : null;
+                backingField = contracts.CanHoldResource(property.Type) ? BackingFields.Of(property) : null;
                 backingFields.Add(property, backingField);
             }
 
@@ -138,9 +141,9 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>A variable's name as the code spells it: an auto-property's, not its backing field's.</summary>
-        internal static string NameOf(ISymbol symbol)
+        private static string NameOf(ISymbol symbol)
         {
-            return symbol is IFieldSymbol { AssociatedSymbol: IPropertySymbol property } ? property.Name : symbol.Name;
+            return BackingFields.Declared(symbol).Name;
         }
 
         private FlowState CreateEntryState()
@@ -175,8 +178,8 @@ namespace Ownership.Analyzers.Flow
                         break;
                     case IFieldSymbol field when contracts.CanHoldResource(field.Type):
                         var fieldContract = contracts.GetMember(field);
-                        var declared = field.AssociatedSymbol ?? field;
-                        var content = NewResource(ResourceKind.FieldContent, null, declared.Locations.IsEmpty ? Location.None : declared.Locations[0], NameOf(field), fieldContract.Family, contracts.IsDisposable(field.Type));
+                        var declared = BackingFields.Declared(field);
+                        var content = NewResource(ResourceKind.FieldContent, null, declared.Locations.IsEmpty ? Location.None : declared.Locations[0], declared.Name, fieldContract.Family, contracts.IsDisposable(field.Type));
                         if (content >= 0)
                         {
                             resources[content].SourceSymbol = field;

@@ -182,7 +182,7 @@ namespace Ownership.Analyzers.Rules
         public void DanglingField(IOperation release, IFieldSymbol field, IMethodSymbol method)
         {
             var reset = field.Type.IsReferenceType || field.Type.TypeKind == TypeKind.Pointer ? "null" : "default";
-            var declared = field.AssociatedSymbol ?? field;
+            var declared = BackingFields.Declared(field);
             report(Diagnostic.Create(
                 Descriptors.OWN009DanglingField,
                 release.Syntax.GetLocation(),

@@ -264,7 +264,7 @@ namespace Ownership.Analyzers.Rules
             /// <summary>The name the source uses: an auto-property's, for its backing field.</summary>
             private static string NameOf(IFieldSymbol field)
             {
-                return field.AssociatedSymbol is IPropertySymbol property ? property.Name : field.Name;
+                return BackingFields.Declared(field).Name;
             }
 
             /// <summary>The release method and every method of this type it calls on <c>this</c>, transitively.</summary>
