@@ -542,8 +542,18 @@ namespace Ownership.Analyzers.Contracts
                 return fromCatalog;
             }
 
-            // An auto-property's backing field holds what the property holds: [Owned] on the property owns the field.
-            return member is IFieldSymbol { AssociatedSymbol: IPropertySymbol property } ? GetMember(property) : ValueContract.None;
+            // An auto-property and its backing field hold one value: [Owned] on either ([field: Owned] on the property)
+            // owns both, so the relevance scan, which sees the property, and the flow, which follows the field, agree.
+            switch (member)
+            {
+                case IFieldSymbol { AssociatedSymbol: IPropertySymbol property }:
+                    return GetMember(property);
+                case IPropertySymbol property when property.ContainingAssembly is ISourceAssemblySymbol && BackingFields.Of(property) is { } field:
+                    var fromField = FromAttributes(field.GetAttributes());
+                    return fromField.Kind == ContractKind.Owned ? fromField : ValueContract.None;
+                default:
+                    return ValueContract.None;
+            }
         }
 
         /// <summary>

@@ -40,6 +40,15 @@ public class OWN011UnannotatedOwnedReturnTests
             return {|OWN011:taken|};
         }
         """,
+        // The same through an auto-property, owned by [Owned] on it or by [field: Owned]: no call with a contract in the body.
+        """
+        [Owned] public Handle? Current { get; private set; } = Api.Open();
+        public Handle? Detach() { var taken = Current; Current = null; return {|OWN011:taken|}; }
+        """,
+        """
+        [field: Owned] public Handle? Current { get; private set; } = Api.Open();
+        public Handle? Detach() { var taken = Current; Current = null; return {|OWN011:taken|}; }
+        """,
         "void* M(void* old) => {|OWN011:NativeMemory.Realloc(old, 64)|};",
         "static IntPtr M() { IntPtr p = Marshal.AllocCoTaskMem(4); return {|OWN011:p|}; }",
     };
