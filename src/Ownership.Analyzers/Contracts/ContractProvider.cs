@@ -399,6 +399,20 @@ namespace Ownership.Analyzers.Contracts
 
         private MethodContract ComputeMethod(IMethodSymbol method)
         {
+            var contract = ComputeDeclared(method);
+
+            // A constructor of an owned type returns a new owned instance, whatever else its parameters declare
+            // (new Block([Transfers] p) both takes p and makes an owned Block).
+            if (method.MethodKind == MethodKind.Constructor && !contract.Return.IsSome && GetType(method.ContainingType) is { IsSome: true } ownedType)
+            {
+                return new MethodContract(ownedType, contract.This, contract.Parameters);
+            }
+
+            return contract;
+        }
+
+        private MethodContract ComputeDeclared(IMethodSymbol method)
+        {
             var fromAttributes = MayBeAnnotated(method) ? FromAttributes(method) : MethodContract.Empty;
             if (!fromAttributes.IsEmpty)
             {
@@ -437,12 +451,6 @@ namespace Ownership.Analyzers.Contracts
                 IsDisposable(method.ContainingType))
             {
                 return new MethodContract(ValueContract.None, new ValueContract(ContractKind.Releases), ImmutableArray<ValueContract>.Empty);
-            }
-
-            // A constructor of an owned type returns a new owned instance.
-            if (method.MethodKind == MethodKind.Constructor && GetType(method.ContainingType) is { IsSome: true } ownedType)
-            {
-                return new MethodContract(ownedType, ValueContract.None, ImmutableArray<ValueContract>.Empty);
             }
 
             return MethodContract.Empty;

@@ -626,9 +626,11 @@ namespace Ownership.Analyzers.Flow
             }
 
             var bit = 1UL << id;
-            if (IsDefinitelyOwned(state.Resources[id]) && state.IsHeld(id))
+            if (IsDefinitelyOwned(state.Resources[id]) && state.HolderCount(id) == 1)
             {
-                // The same site runs again (a loop) while the previous value is still owned and held.
+                // The same site runs again (a loop) while the previous value is still owned and held by one variable:
+                // overwriting that variable loses it. A second holder (var old = array; array = Rent(…); Return(old);)
+                // keeps it, but one site's two values cannot be told apart: the previous one is no longer followed.
                 reacquiredWhileHeld |= bit;
             }
 
@@ -705,6 +707,36 @@ namespace Ownership.Analyzers.Flow
                 if (!isTransfer)
                 {
                     MarkStale(BorrowsOf(1UL << id), call, state);
+                    ReleaseAdopted(resource, call, state);
+                }
+            }
+        }
+
+        /// <summary>
+        /// A value handed to a constructor (<c>new StreamWriter(stream)</c>, <c>: base(stream)</c>) is owned by the new
+        /// object, which keeps it alive: using it is fine until that object is released.
+        /// </summary>
+        private static bool IsAdopted(ResourceState state)
+        {
+            return state.Has(StateFlags.Transferred) && !state.Has(StateFlags.Released) &&
+                   state.Site is IObjectCreationOperation or IInvocationOperation { TargetMethod.MethodKind: MethodKind.Constructor };
+        }
+
+        /// <summary>Releasing an object releases what its constructor adopted: writer.Dispose() closes the stream it was given.</summary>
+        private void ReleaseAdopted(Resource owner, IOperation call, FlowState state)
+        {
+            if (owner.AcquisitionSite is not IObjectCreationOperation creation)
+            {
+                return;
+            }
+
+            for (var i = 0; i < resources.Count; i++)
+            {
+                var adopted = state.Resources[i];
+                if (i != owner.Id && IsAdopted(adopted) && ReferenceEquals(adopted.Site, creation))
+                {
+                    state.Resources[i] = new ResourceState((adopted.Flags & StateFlags.Escaped) | StateFlags.Released, call);
+                    MarkStale(BorrowsOf(1UL << i), call, state);
                 }
             }
         }
@@ -780,7 +812,7 @@ namespace Ownership.Analyzers.Flow
                         }
                     }
                 }
-                else if (current.Has(StateFlags.Gone) && current.Site is not null && !IsInfeasible(current, at))
+                else if (current.Has(StateFlags.Gone) && current.Site is not null && !IsAdopted(current) && !IsInfeasible(current, at))
                 {
                     var resource = resources[id];
                     var name = NameOf(at, resource);
@@ -803,7 +835,8 @@ namespace Ownership.Analyzers.Flow
                 foreach (var id in Bits(value))
                 {
                     var resource = resources[id];
-                    if (returnContract.Kind != ContractKind.Owned && (IsAcquiredHere(resource, state) || IsDetachedOwnedField(resource, state)))
+                    if (returnContract.Kind != ContractKind.Owned && !IsHeldByField(id, state) &&
+                        (IsAcquiredHere(resource, state) || IsDetachedOwnedField(resource, state)))
                     {
                         // Once per return, whichever of its possible values it names.
                         if (IsFirstReport(11, returned, -1))
@@ -835,6 +868,21 @@ namespace Ownership.Analyzers.Flow
                     {
                         return true;
                     }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A field of this object keeps the value (return _buffer = Rent(n);): it stays the owner, the caller borrows.</summary>
+        private bool IsHeldByField(int resource, FlowState state)
+        {
+            var bit = 1UL << resource;
+            for (var i = 0; i < variables.Count; i++)
+            {
+                if (variables[i] is IFieldSymbol && (state.PointsTo[i] & bit) != 0)
+                {
+                    return true;
                 }
             }
 
@@ -1035,6 +1083,8 @@ namespace Ownership.Analyzers.Flow
                 return;
             }
 
+            // Judged on each path, since a join of paths would pair one path's release with another's re-acquisition.
+            CheckDanglingFields(state);
             var atExit = state.Clone();
             var dying = BodyVariables(atExit);
             foreach (var variable in dying)
@@ -1067,7 +1117,6 @@ namespace Ownership.Analyzers.Flow
                 return;
             }
 
-            CheckDanglingFields(exitState);
             foreach (var leak in exitLocations)
             {
                 var joined = exitState.Resources[leak.Key];
@@ -1109,7 +1158,8 @@ namespace Ownership.Analyzers.Flow
                 {
                     var resource = resources[id];
                     var current = state.Resources[id];
-                    if (!resource.IsDisposable && resource.Kind != ResourceKind.Borrow && current.Has(StateFlags.Gone) && current.Site is { } release)
+                    if (!resource.IsDisposable && resource.Kind != ResourceKind.Borrow && current.Has(StateFlags.Gone) && current.Site is { } release &&
+                        !IsReleasedInPlace(release, field))
                     {
                         if (IsFirstReport(9, release, id))
                         {
@@ -1118,6 +1168,17 @@ namespace Ownership.Analyzers.Flow
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// _pin.Free(): a struct field released by its own mutating method, which gets the field itself, not a copy, and
+        /// may reset it (GCHandle.Free and MemoryHandle.Dispose do). Whether it does is not known here, so it is not
+        /// reported. A readonly field hands the method a copy: the field keeps the released value.
+        /// </summary>
+        private static bool IsReleasedInPlace(IOperation release, IFieldSymbol field)
+        {
+            return release is IInvocationOperation { TargetMethod.IsReadOnly: false, Instance: IFieldReferenceOperation receiver } &&
+                   field.Type.IsValueType && !field.IsReadOnly && SymbolEqualityComparer.Default.Equals(receiver.Field, field);
         }
 
         private void LeaveBody(FlowState state, Location? exit, LeakKind kind)

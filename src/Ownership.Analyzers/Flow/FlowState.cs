@@ -40,8 +40,9 @@ namespace Ownership.Analyzers.Flow
 
         /// <summary>
         /// Joins <paramref name="other"/> into this state; returns true when anything changed. A resource not acquired
-        /// on one side becomes <see cref="StateFlags.Null"/> ("maybe never acquired"); one released and no longer held
-        /// by any variable on one side contributes nothing, since no variable reaching the merge from there can touch it.
+        /// on one side becomes <see cref="StateFlags.Null"/> ("maybe never acquired"); one released, or a borrow gone
+        /// stale, and no longer held by any variable on one side contributes nothing, since no variable reaching the
+        /// merge from there can touch it (a span re-taken on each loop iteration is not stale for last iteration's release).
         /// </summary>
         public bool JoinWith(FlowState other)
         {
@@ -95,10 +96,26 @@ namespace Ownership.Analyzers.Flow
             return changed;
         }
 
-        /// <summary>What a side brings to a merge: null when the resource is gone and unreachable from every variable there.</summary>
+        /// <summary>What a side brings to a merge: null when the resource is gone or stale and unreachable from every variable there.</summary>
         private static ResourceState? Contribution(ResourceState state, bool held)
         {
-            return !held && state.Has(StateFlags.Gone) ? null : state;
+            return !held && state.Has(StateFlags.Gone | StateFlags.Stale) ? null : state;
+        }
+
+        /// <summary>How many variables may point to <paramref name="resource"/>: 0, 1, or 2 for two or more.</summary>
+        public int HolderCount(int resource)
+        {
+            var bit = 1UL << resource;
+            var count = 0;
+            for (var i = 0; i < PointsTo.Length && count < 2; i++)
+            {
+                if ((PointsTo[i] & bit) != 0)
+                {
+                    count++;
+                }
+            }
+
+            return count;
         }
 
         /// <summary>True when some variable may point to <paramref name="resource"/>.</summary>

@@ -131,6 +131,48 @@ public class DisposableModeTests
     }
 
     [Fact]
+    public Task Track_all_a_wrapped_stream_is_usable_until_the_wrapper_is_released()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                byte[] Written()
+                {
+                    var stream = new MemoryStream();
+                    var writer = new StreamWriter(stream);
+                    writer.Write("x");
+                    writer.Flush();
+                    stream.Position = 0;
+                    var bytes = stream.ToArray();
+                    writer.Dispose();
+                    return bytes;
+                }
+
+                long AfterDispose()
+                {
+                    var stream = new MemoryStream();
+                    var writer = new StreamWriter(stream);
+                    writer.Write("x");
+                    writer.Dispose();
+                    return {|OWN001:stream|}.Length;
+                }
+
+                long AfterUsing()
+                {
+                    var stream = new MemoryStream();
+                    using (var writer = new StreamWriter(stream))
+                    {
+                        writer.Write("x");
+                    }
+
+                    return {|OWN001:stream|}.Length;
+                }
+                """),
+            EditorConfig = TrackAll,
+        });
+    }
+
+    [Fact]
     public Task Track_all_leave_open_keeps_the_stream_with_the_caller()
     {
         return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest

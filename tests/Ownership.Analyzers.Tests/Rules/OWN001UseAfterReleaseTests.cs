@@ -9,6 +9,24 @@ public class OWN001UseAfterReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Releasing the object releases what its constructor took.
+        """
+        [Owned] public sealed class Block : IDisposable
+        {
+            private byte* data;
+            public Block([Transfers] byte* data) { this.data = data; }
+            public void Dispose() { if (data != null) { Api.Destroy(data); data = null; } }
+        }
+        byte M()
+        {
+            byte* p = Api.Create(8);
+            var block = new Block(p);
+            block.Dispose();
+            return {|OWN001:p|}[0];
+        }
+        """,
+        // A method that takes ownership may release it at once: a later use is still reported.
+        "void M() { byte* p = Api.Create(8); Api.Consume(p); {|OWN001:p|}[0] = 1; }",
         // Through an auto-property of this object, as through a field.
         """
         IntPtr Buffer { get; set; } = Marshal.AllocHGlobal(8);
@@ -213,6 +231,25 @@ public class OWN001UseAfterReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A constructor that takes ownership keeps the value alive: using it while the new object lives is fine.
+        """
+        [Owned] public sealed class Block : IDisposable
+        {
+            private byte* data;
+            public Block([Transfers] byte* data) { this.data = data; }
+            public void Dispose() { if (data != null) { Api.Destroy(data); data = null; } }
+        }
+        byte M()
+        {
+            byte* p = Api.Create(8);
+            using var block = new Block(p);
+            p[0] = 1;
+            return p[0];
+        }
+        """,
+        // A stream handed to a reader, then asked about (Npgsql's copy reader does this in its constructor).
+        "int M(Stream s) { using var reader = new StreamReader(s); return s.CanSeek ? reader.Peek() : 0; }",
+        "public sealed class Reader : StreamReader { public readonly bool Seekable; public Reader(Stream s) : base(s) { Seekable = s.CanSeek; } }",
         // Free as the last thing.
         """
         void M()

@@ -9,6 +9,19 @@ public class OWN003LeakTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // An owned type's constructor that also takes ownership of an argument still makes an owned instance.
+        """
+        [Owned] public sealed class Block : IDisposable
+        {
+            private byte* data;
+            public Block([Transfers] byte* data) { this.data = data; }
+            public void Dispose() { if (data != null) { Api.Destroy(data); data = null; } }
+        }
+        void M()
+        {
+            var block = {|OWN003:new Block(Api.Create(8))|};
+        }
+        """,
         // Never freed.
         """
         void M()

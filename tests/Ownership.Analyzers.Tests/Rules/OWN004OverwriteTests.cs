@@ -155,6 +155,29 @@ public class OWN004OverwriteTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A loop that grows its buffer: a copy still holds the old array when the variable gets the new one (System.Text.Json).
+        """
+        ArraySegment<byte> ReadAll(Stream stream)
+        {
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
+            int length = 0;
+            int read;
+            do
+            {
+                if (buffer.Length == length)
+                {
+                    byte[] old = buffer;
+                    buffer = ArrayPool<byte>.Shared.Rent(checked(old.Length * 2));
+                    Buffer.BlockCopy(old, 0, buffer, 0, old.Length);
+                    ArrayPool<byte>.Shared.Return(old);
+                }
+                read = stream.Read(buffer, length, buffer.Length - length);
+                length += read;
+            }
+            while (read > 0);
+            return new ArraySegment<byte>(buffer, 0, length);
+        }
+        """,
         // Freed before the overwrite.
         """
         void M()

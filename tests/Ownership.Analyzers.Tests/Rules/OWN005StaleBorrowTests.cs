@@ -9,6 +9,20 @@ public class OWN005StaleBorrowTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A span kept from the last iteration, into the array that iteration returned.
+        """
+        void M(int n)
+        {
+            Span<byte> last = default;
+            for (int i = 0; i < n; i++)
+            {
+                if (i > 0) {|OWN005:last|}[0] = 1;
+                byte[] rented = ArrayPool<byte>.Shared.Rent(16);
+                last = rented;
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+        """,
         // A span into a list used after Add.
         """
         int M(List<int> items, int x)
@@ -190,6 +204,35 @@ public class OWN005StaleBorrowTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Each iteration takes its span anew, from a stack buffer or a fresh rental; last iteration's return is not this one's
+        // (System.Text.Json's property lookup).
+        """
+        bool Find(ReadOnlySpan<byte> name, int[] lengths)
+        {
+            Span<byte> small = stackalloc byte[256];
+            for (int i = 0; i < lengths.Length; i++)
+            {
+                int written = 0;
+                byte[]? rented = null;
+                try
+                {
+                    Span<byte> destination = lengths[i] <= small.Length ? small : (rented = ArrayPool<byte>.Shared.Rent(lengths[i]));
+                    written = Math.Min(name.Length, destination.Length);
+                    name.Slice(0, written).CopyTo(destination);
+                    if (destination.Slice(0, written).SequenceEqual(name)) return true;
+                }
+                finally
+                {
+                    if (rented != null)
+                    {
+                        rented.AsSpan(0, written).Clear();
+                        ArrayPool<byte>.Shared.Return(rented);
+                    }
+                }
+            }
+            return false;
+        }
+        """,
         // Read before Add (the read happens before the invalidation).
         """
         void M(List<int> items)

@@ -9,6 +9,37 @@ public class OWN009DanglingFieldTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Free on a copy of the handle leaves the field holding it.
+        """
+        GCHandle pin;
+        public void Dispose()
+        {
+            var copy = pin;
+            {|OWN009:copy.Free()|};
+        }
+        """,
+        // A readonly field hands Free a copy: the field keeps the freed handle.
+        """
+        readonly GCHandle pin = GCHandle.Alloc(new byte[16], GCHandleType.Pinned);
+        public void Dispose()
+        {
+            {|OWN009:pin.Free()|};
+        }
+        """,
+        // A release on one path and no re-acquisition on it is still dangling.
+        """
+        byte[]? pooled;
+        public byte[] RentArray(int count, bool keep)
+        {
+            byte[]? current = pooled;
+            if (current != null && !keep)
+            {
+                {|OWN009:ArrayPool<byte>.Shared.Return(current)|};
+                return new byte[count];
+            }
+            return pooled = ArrayPool<byte>.Shared.Rent(count);
+        }
+        """,
         // An [Owned] auto-property is followed as its backing field is.
         """
         [Owned("native")] byte* Data { get; set; }
@@ -169,6 +200,42 @@ public class OWN009DanglingFieldTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Judged per path: the release (one path) and the re-acquisition (another) are never both true (Npgsql's RentArray).
+        """
+        byte[]? pooled;
+        public byte[] RentArray(int count)
+        {
+            byte[]? current = pooled;
+            if (current != null)
+            {
+                if (current.Length >= count) return current;
+                ArrayPool<byte>.Shared.Return(current);
+            }
+            return pooled = ArrayPool<byte>.Shared.Rent(count);
+        }
+        """,
+        // Grow: the old array is returned through a copy after the field got the new one (System.Text.Json's buffer writer).
+        """
+        byte[] rented = ArrayPool<byte>.Shared.Rent(256);
+        int index;
+        public void Grow(int size)
+        {
+            byte[] old = rented;
+            rented = ArrayPool<byte>.Shared.Rent(size);
+            Span<byte> used = old.AsSpan(0, index);
+            used.CopyTo(rented);
+            used.Clear();
+            ArrayPool<byte>.Shared.Return(old);
+        }
+        """,
+        // GCHandle.Free on the field itself resets the field.
+        """
+        GCHandle pin;
+        public void Dispose()
+        {
+            if (pin.IsAllocated) pin.Free();
+        }
+        """,
         // An auto-property reset after its release.
         """
         [Owned("native")] byte* Data { get; set; }

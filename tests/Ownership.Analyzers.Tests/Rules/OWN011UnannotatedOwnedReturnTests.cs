@@ -9,6 +9,8 @@ public class OWN011UnannotatedOwnedReturnTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Stored in a local, not a field: the caller gets the only reference.
+        "public byte[] Buffer(int count) { byte[] local; return {|OWN011:local = ArrayPool<byte>.Shared.Rent(count)|}; }",
         "byte* M() { byte* p = Api.Create(8); return {|OWN011:p|}; }",
         "byte* M() => {|OWN011:Api.Create(8)|};",
         "void* M(int n) => {|OWN011:NativeMemory.Alloc((nuint)n)|};",
@@ -55,6 +57,9 @@ public class OWN011UnannotatedOwnedReturnTests
 
     public static TheoryData<string> Silent => new()
     {
+        // The field keeps what it returns: the field stays the owner, the caller borrows.
+        "byte[]? pooled; public byte[] Buffer(int count) { if (pooled is null || pooled.Length < count) { if (pooled != null) ArrayPool<byte>.Shared.Return(pooled); return pooled = ArrayPool<byte>.Shared.Rent(count); } return pooled; }",
+        "IntPtr block; public IntPtr Block() { if (block == IntPtr.Zero) block = Marshal.AllocHGlobal(64); return block; }",
         "[return: Owned(\"native\")] byte* M() => Api.Create(8);",
         "[return: Owned] Handle M() => new Handle();",
         "[return: Owned] IntPtr M() { var h = Marshal.AllocHGlobal(16); return h; }",
