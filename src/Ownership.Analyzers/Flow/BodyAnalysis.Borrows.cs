@@ -35,6 +35,7 @@ namespace Ownership.Analyzers.Flow
             for (var i = 0; i < state.PointsTo.Length; i++)
             {
                 state.PointsTo[i] &= ~bit;
+                state.GoneThrough[i] &= ~bit;
             }
 
             state.Resources[id] = new ResourceState(StateFlags.Owned, null);

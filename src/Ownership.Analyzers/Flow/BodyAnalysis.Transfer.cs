@@ -95,7 +95,9 @@ namespace Ownership.Analyzers.Flow
                     }
 
                     var captured = Evaluate(capture.Value, state);
-                    state.PointsTo[VariableOf(capture.Id)] = captured;
+                    var captureVariable = VariableOf(capture.Id);
+                    state.PointsTo[captureVariable] = captured;
+                    state.GoneThrough[captureVariable] = GoneThrough(capture.Value, captured, state);
                     return captured;
                 case OperationKind.Conversion:
                     var conversion = (IConversionOperation)operation;
@@ -322,6 +324,7 @@ namespace Ownership.Analyzers.Flow
 
             CheckOverwrite(assignment, variable, old, value, state);
             state.PointsTo[variable] = value;
+            state.GoneThrough[variable] = GoneThrough(assignment.Value, value, state);
             NameNewResources(value, variables[variable]);
             if (variables[variable] is ISymbol symbol && (capturedNames.Contains(NameOf(symbol)) || IsOuterVariable(symbol)))
             {
@@ -638,6 +641,7 @@ namespace Ownership.Analyzers.Flow
             for (var i = 0; i < state.PointsTo.Length; i++)
             {
                 state.PointsTo[i] &= ~bit;
+                state.GoneThrough[i] &= ~bit;
             }
 
             state.Resources[id] = new ResourceState(StateFlags.Owned, null);
@@ -680,7 +684,8 @@ namespace Ownership.Analyzers.Flow
                     continue;
                 }
 
-                if (current.Has(StateFlags.Gone) && !(resource.IsDisposable && !isTransfer) && !IsInfeasible(current, call))
+                if (current.Has(StateFlags.Gone) && !(resource.IsDisposable && !isTransfer) && IsGoneThrough(argument, value, id, state) &&
+                    !IsInfeasible(current, call))
                 {
                     // One report per released expression: a variable that may hold either of two resources is one mistake.
                     if (IsFirstReport(2, argument ?? call, -1))
@@ -704,6 +709,7 @@ namespace Ownership.Analyzers.Flow
 
                 var gone = isTransfer ? StateFlags.Transferred : StateFlags.Released;
                 state.Resources[id] = new ResourceState((current.Flags & StateFlags.Escaped) | gone, call);
+                state.MarkGoneThroughHolders(1UL << id);
                 if (!isTransfer)
                 {
                     MarkStale(BorrowsOf(1UL << id), call, state);
@@ -736,6 +742,7 @@ namespace Ownership.Analyzers.Flow
                 if (i != owner.Id && IsAdopted(adopted) && ReferenceEquals(adopted.Site, creation))
                 {
                     state.Resources[i] = new ResourceState((adopted.Flags & StateFlags.Escaped) | StateFlags.Released, call);
+                    state.MarkGoneThroughHolders(1UL << i);
                     MarkStale(BorrowsOf(1UL << i), call, state);
                 }
             }
@@ -789,6 +796,21 @@ namespace Ownership.Analyzers.Flow
             }
         }
 
+        /// <summary>
+        /// The resources of <paramref name="value"/>, read from <paramref name="operation"/>, that may be gone as seen
+        /// through it: through the variable it reads, when it reads one; otherwise every gone one.
+        /// </summary>
+        private ulong GoneThrough(IOperation? operation, ulong value, FlowState state)
+        {
+            var variable = operation is null ? -1 : VariableOfTarget(operation.WithoutConversions());
+            return variable >= 0 ? state.GoneThrough[variable] & value : state.GoneOf(value);
+        }
+
+        private bool IsGoneThrough(IOperation? operation, ulong value, int resource, FlowState state)
+        {
+            return (GoneThrough(operation, value, state) & (1UL << resource)) != 0;
+        }
+
         /// <summary>OWN001: a read of a resource that may have been released or transferred.</summary>
         private void Use(ulong value, IOperation? at, FlowState state)
         {
@@ -812,7 +834,8 @@ namespace Ownership.Analyzers.Flow
                         }
                     }
                 }
-                else if (current.Has(StateFlags.Gone) && current.Site is not null && !IsAdopted(current) && !IsInfeasible(current, at))
+                else if (current.Has(StateFlags.Gone) && current.Site is not null && !IsAdopted(current) && IsGoneThrough(at, value, id, state) &&
+                         !IsInfeasible(current, at))
                 {
                     var resource = resources[id];
                     var name = NameOf(at, resource);
@@ -1154,7 +1177,7 @@ namespace Ownership.Analyzers.Flow
                     continue;
                 }
 
-                foreach (var id in Bits(state.PointsTo[i]))
+                foreach (var id in Bits(state.PointsTo[i] & state.GoneThrough[i]))
                 {
                     var resource = resources[id];
                     var current = state.Resources[id];

@@ -5,8 +5,8 @@ namespace Ownership.Analyzers.Flow
 {
     /// <summary>
     /// The abstract state at one program point: for each variable the set of resources it may point to (a bit set of
-    /// at most 64 resources), and for each resource its <see cref="ResourceState"/>. The states of one body all have
-    /// room for the same number of resources.
+    /// at most 64 resources) and which of those may be gone as seen through it, and for each resource its
+    /// <see cref="ResourceState"/>. The states of one body all have room for the same number of resources.
     /// </summary>
     internal sealed class FlowState
     {
@@ -15,25 +15,36 @@ namespace Ownership.Analyzers.Flow
         public FlowState(int variableCount, int resourceCapacity)
         {
             PointsTo = new ulong[variableCount];
+            GoneThrough = new ulong[variableCount];
             Resources = new ResourceState[resourceCapacity];
         }
 
-        private FlowState(ulong[] pointsTo, ResourceState[] resources)
+        private FlowState(ulong[] pointsTo, ulong[] goneThrough, ResourceState[] resources)
         {
             PointsTo = pointsTo;
+            GoneThrough = goneThrough;
             Resources = resources;
         }
 
         public ulong[] PointsTo { get; }
 
+        /// <summary>
+        /// For each variable, the resources that were released or transferred on some path on which it pointed to them
+        /// (or was then given them). A resource released on one path and held by the variable only on another
+        /// (<c>if (c) { Free(p); p = null; } if (p == null) p = Alloc(); Use(p);</c>) is gone, but not through it.
+        /// Read together with <see cref="PointsTo"/>: a bit the variable no longer points to means nothing.
+        /// </summary>
+        public ulong[] GoneThrough { get; }
+
         public ResourceState[] Resources { get; }
 
-        public FlowState Clone() => new FlowState((ulong[])PointsTo.Clone(), (ResourceState[])Resources.Clone());
+        public FlowState Clone() => new FlowState((ulong[])PointsTo.Clone(), (ulong[])GoneThrough.Clone(), (ResourceState[])Resources.Clone());
 
         /// <summary>Makes this state a copy of <paramref name="other"/> (of the same body), without allocating.</summary>
         public FlowState CopyFrom(FlowState other)
         {
             Array.Copy(other.PointsTo, PointsTo, PointsTo.Length);
+            Array.Copy(other.GoneThrough, GoneThrough, GoneThrough.Length);
             Array.Copy(other.Resources, Resources, Resources.Length);
             return this;
         }
@@ -53,10 +64,17 @@ namespace Ownership.Analyzers.Flow
             {
                 heldHere |= PointsTo[i];
                 heldThere |= other.PointsTo[i];
+                var gone = (GoneThrough[i] & PointsTo[i]) | (other.GoneThrough[i] & other.PointsTo[i]);
                 var joined = PointsTo[i] | other.PointsTo[i];
                 if (joined != PointsTo[i])
                 {
                     PointsTo[i] = joined;
+                    changed = true;
+                }
+
+                if (gone != GoneThrough[i])
+                {
+                    GoneThrough[i] = gone;
                     changed = true;
                 }
             }
@@ -100,6 +118,30 @@ namespace Ownership.Analyzers.Flow
         private static ResourceState? Contribution(ResourceState state, bool held)
         {
             return !held && state.Has(StateFlags.Gone | StateFlags.Stale) ? null : state;
+        }
+
+        /// <summary>Notes that the resources in <paramref name="mask"/> are gone as seen through every variable pointing to them.</summary>
+        public void MarkGoneThroughHolders(ulong mask)
+        {
+            for (var i = 0; i < PointsTo.Length; i++)
+            {
+                GoneThrough[i] |= PointsTo[i] & mask;
+            }
+        }
+
+        /// <summary>The resources of <paramref name="value"/> that may be released or transferred.</summary>
+        public ulong GoneOf(ulong value)
+        {
+            var gone = 0UL;
+            foreach (var id in new ResourceBits(value))
+            {
+                if (Resources[id].Has(StateFlags.Gone))
+                {
+                    gone |= 1UL << id;
+                }
+            }
+
+            return gone;
         }
 
         /// <summary>How many variables may point to <paramref name="resource"/>: 0, 1, or 2 for two or more.</summary>

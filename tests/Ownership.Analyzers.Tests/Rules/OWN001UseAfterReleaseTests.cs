@@ -9,6 +9,22 @@ public class OWN001UseAfterReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // The copy still holds the block released on one path.
+        """
+        void M(bool grow)
+        {
+            byte* p = Api.Create(8);
+            byte* before = p;
+            if (grow)
+            {
+                Api.Destroy(p);
+                p = null;
+            }
+            if (p == null) p = Api.Create(16);
+            Api.Fill({|OWN001:before|}, 8);
+            Api.Destroy(p);
+        }
+        """,
         // Releasing the object releases what its constructor took.
         """
         [Owned] public sealed class Block : IDisposable
@@ -231,6 +247,37 @@ public class OWN001UseAfterReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Released and reset on one path, re-acquired where it is null: a copy taken before still holds the old block, but the
+        // variable itself never holds it released (TraceEvent's ReHash).
+        """
+        void M(bool grow)
+        {
+            byte* p = Api.Create(8);
+            byte* before = p;
+            if (grow)
+            {
+                Api.Destroy(p);
+                p = null;
+            }
+            if (p == null) p = Api.Create(16);
+            Api.Fill(p, 8);
+            Api.Destroy(p);
+        }
+        """,
+        // The same with a field and a pattern (Npgsql's text reader cache).
+        """
+        [Owned] Handle? current;
+        public void Restart()
+        {
+            if (current is { Value: > 0 } previous)
+            {
+                current.Dispose();
+                current = null;
+            }
+            if (current == null) current = Api.Open();
+            current.Write(1);
+        }
+        """,
         // A constructor that takes ownership keeps the value alive: using it while the new object lives is fine.
         """
         [Owned] public sealed class Block : IDisposable

@@ -196,6 +196,21 @@ public class OWN002DoubleReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Released and reset on one path, re-acquired where null, released once at the end; a copy holds the old block.
+        """
+        void M(bool grow)
+        {
+            byte* p = Api.Create(8);
+            byte* before = p;
+            if (grow)
+            {
+                Api.Destroy(p);
+                p = null;
+            }
+            if (p == null) p = Api.Create(16);
+            Api.Destroy(p);
+        }
+        """,
         // Which of two values each held apart a conditional releases is not known: never "released twice".
         """
         void M(bool a)

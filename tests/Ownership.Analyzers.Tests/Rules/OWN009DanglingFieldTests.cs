@@ -200,6 +200,21 @@ public class OWN009DanglingFieldTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Released and reset on one path, re-acquired where null; a copy taken before does not make the field dangle.
+        """
+        byte* data;
+        public void Reset(bool shrink, int size)
+        {
+            byte* old = data;
+            if (shrink)
+            {
+                Api.Destroy(data);
+                data = null;
+            }
+            if (data == null) data = Api.Create(size);
+            Api.Fill(data, size);
+        }
+        """,
         // Judged per path: the release (one path) and the re-acquisition (another) are never both true (Npgsql's RentArray).
         """
         byte[]? pooled;
