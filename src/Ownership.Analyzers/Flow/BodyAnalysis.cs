@@ -223,6 +223,12 @@ namespace Ownership.Analyzers.Flow
                 }
 
                 RunStatement(operation, state);
+                if (DoesNotReturn(operation))
+                {
+                    // ThrowHelper.ThrowInvalidOperation(), ExceptionDispatchInfo.Throw(): the path ends here, by an
+                    // exception (left above when the option asks for exception paths); a catch handler still gets it.
+                    return state;
+                }
             }
 
             if (block.BranchValue is null)
@@ -447,6 +453,26 @@ namespace Ownership.Analyzers.Flow
             }
 
             LeaveBody(state, null, LeakKind.ExceptionPath);
+        }
+
+        /// <summary>A call statement to a method marked <c>[DoesNotReturn]</c>: it always throws (or ends the process).</summary>
+        private static bool DoesNotReturn(IOperation statement)
+        {
+            if (statement is not IExpressionStatementOperation { Operation: IInvocationOperation invocation })
+            {
+                return false;
+            }
+
+            foreach (var attribute in invocation.TargetMethod.GetAttributes())
+            {
+                if (attribute.AttributeClass is { Name: "DoesNotReturnAttribute" } attributeClass &&
+                    attributeClass.ContainingNamespace?.ToDisplayString() == "System.Diagnostics.CodeAnalysis")
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>A statement that calls something other than a deallocator may throw.</summary>

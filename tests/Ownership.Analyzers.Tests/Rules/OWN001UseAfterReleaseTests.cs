@@ -9,6 +9,45 @@ public class OWN001UseAfterReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A catch handler gets the state at the throw helper's call.
+        """
+        static class ThrowHelper
+        {
+            [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+            public static void InvalidState() => throw new InvalidOperationException();
+        }
+        void M()
+        {
+            byte* p = Api.Create(8);
+            try
+            {
+                Api.Destroy(p);
+                ThrowHelper.InvalidState();
+            }
+            catch (InvalidOperationException)
+            {
+                {|OWN002:Api.Destroy(p)|};
+            }
+        }
+        """,
+        // A throw helper without [DoesNotReturn] may return: what follows it runs.
+        """
+        static class Report
+        {
+            public static void InvalidState() => throw new InvalidOperationException();
+        }
+        void M(bool bad)
+        {
+            byte* p = Api.Create(8);
+            if (bad)
+            {
+                Api.Destroy(p);
+                Report.InvalidState();
+            }
+            Api.Fill({|OWN001:p|}, 8);
+            {|OWN002:Api.Destroy(p)|};
+        }
+        """,
         // The copy still holds the block released on one path.
         """
         void M(bool grow)
@@ -247,6 +286,25 @@ public class OWN001UseAfterReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A throw helper marked [DoesNotReturn] ends the path, as a throw does.
+        """
+        static class ThrowHelper
+        {
+            [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+            public static void InvalidState() => throw new InvalidOperationException();
+        }
+        void M(bool bad)
+        {
+            byte* p = Api.Create(8);
+            if (bad)
+            {
+                Api.Destroy(p);
+                ThrowHelper.InvalidState();
+            }
+            Api.Fill(p, 8);
+            Api.Destroy(p);
+        }
+        """,
         // Released and reset on one path, re-acquired where it is null: a copy taken before still holds the old block, but the
         // variable itself never holds it released (TraceEvent's ReHash).
         """

@@ -412,6 +412,32 @@ public class OWN003LeakTests
     }
 
     [Fact]
+    public Task A_throw_helper_ends_the_path_as_an_exception()
+    {
+        const string Members = """
+            static class ThrowHelper
+            {
+                [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+                public static void InvalidState() => throw new InvalidOperationException();
+            }
+
+            void M(bool bad)
+            {
+                byte* p = MARK;
+                if (bad) ThrowHelper.InvalidState();
+                Api.Destroy(p);
+            }
+            """;
+        return Task.WhenAll(
+            AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(Members.Replace("MARK", "Api.Create(8)"))),
+            AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+            {
+                Source = TestCode.Members(Members.Replace("MARK", "{|OWN003:Api.Create(8)|}")),
+                EditorConfig = "is_global = true\nownership_leaks_on_exception_paths = true",
+            }));
+    }
+
+    [Fact]
     public Task A_lambda_s_own_locals_are_tracked_and_its_parent_s_are_not()
     {
         return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members("""
