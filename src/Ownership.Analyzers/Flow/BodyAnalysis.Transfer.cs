@@ -136,9 +136,21 @@ namespace Ownership.Analyzers.Flow
                     return 0;
                 case OperationKind.Invocation:
                     var invocation = (IInvocationOperation)operation;
+                    if (IsAddressConversion(invocation.TargetMethod, invocation.Arguments))
+                    {
+                        // address.ToPointer(): the same address, as a cast would give it.
+                        return Evaluate(invocation.Instance, state);
+                    }
+
                     return Invoke(invocation, invocation.TargetMethod, invocation.Instance, invocation.Arguments, state);
                 case OperationKind.ObjectCreation:
                     var creation = (IObjectCreationOperation)operation;
+                    if (creation.Constructor is { } constructor && IsAddressConversion(constructor, creation.Arguments))
+                    {
+                        // new IntPtr(pointer): the same address, as a cast would give it.
+                        return Evaluate(creation.Arguments[0].Value, state);
+                    }
+
                     var created = creation.Constructor is null ? 0 : Invoke(creation, creation.Constructor, null, creation.Arguments, state);
                     if (created == 0 && trackAllDisposables && contracts.IsDisposableToTrack(creation.Type))
                     {
@@ -247,6 +259,20 @@ namespace Ownership.Analyzers.Flow
             Use(left, binary.LeftOperand, state);
             Use(right, binary.RightOperand, state);
             return 0;
+        }
+
+        /// <summary><c>IntPtr.ToPointer()</c>, <c>new IntPtr(void*)</c> and their <c>UIntPtr</c> twins: a cast written as a call.</summary>
+        private static bool IsAddressConversion(IMethodSymbol method, ImmutableArray<IArgumentOperation> arguments)
+        {
+            var type = method.ContainingType.SpecialType;
+            if (type != SpecialType.System_IntPtr && type != SpecialType.System_UIntPtr)
+            {
+                return false;
+            }
+
+            return method.MethodKind == MethodKind.Constructor
+                ? arguments.Length == 1 && arguments[0].Value.Type?.TypeKind == TypeKind.Pointer
+                : method.Name == "ToPointer" && !method.IsStatic;
         }
 
         private static bool IsAddress(ITypeSymbol? type)
@@ -1165,7 +1191,8 @@ namespace Ownership.Analyzers.Flow
         /// <summary>OWN009: a field still holds a value this body released or transferred: the next release frees it again.</summary>
         private void CheckDanglingFields(FlowState state)
         {
-            if (method is null || method.MethodKind == MethodKind.AnonymousFunction || method.MethodKind == MethodKind.LocalFunction)
+            // A finalizer is the last thing to run on its object: what it leaves in a field is never seen again.
+            if (method is null || method.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction or MethodKind.Destructor)
             {
                 return;
             }

@@ -9,6 +9,8 @@ public class OWN001UseAfterReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // new IntPtr(p) is the same address: freeing it frees p.
+        "void M() { byte* p = (byte*)Marshal.AllocHGlobal(8); Marshal.FreeHGlobal(new IntPtr(p)); {|OWN001:p|}[0] = 1; }",
         // A catch handler gets the state at the throw helper's call.
         """
         static class ThrowHelper

@@ -9,6 +9,7 @@ public class OWN003LeakTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        "void M() { byte* p = (byte*){|OWN003:Marshal.AllocHGlobal(16)|}.ToPointer(); p[0] = 1; }",
         // An owned type's constructor that also takes ownership of an argument still makes an owned instance.
         """
         [Owned] public sealed class Block : IDisposable
@@ -195,6 +196,9 @@ public class OWN003LeakTests
 
     public static TheoryData<string> Silent => new()
     {
+        // IntPtr.ToPointer() is a cast written as a call: the pointer is the block (ClrMD's COM vtables).
+        "void M() { byte* p = (byte*)Marshal.AllocHGlobal(16).ToPointer(); p[0] = 1; Marshal.FreeHGlobal((IntPtr)p); }",
+        "void M() { byte* p = (byte*)Marshal.AllocHGlobal(16); p[0] = 1; Marshal.FreeHGlobal(new IntPtr(p)); }",
         // A handed-over parameter the body never names: a no-op implementation, such as a null object's Free. OWN012
         // reports an attribute that promises a release the body does not make.
         "void M([Transfers] byte* block) { }",
