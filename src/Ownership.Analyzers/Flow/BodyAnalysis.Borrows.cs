@@ -175,7 +175,7 @@ namespace Ownership.Analyzers.Flow
                     continue;
                 }
 
-                if (borrow.BorrowOrigin == BorrowOrigin.View && IsSameObjectField(target, borrow))
+                if (borrow.BorrowOrigin == BorrowOrigin.View && (IsSameObjectField(target, borrow) || IsSourceKeptByThis(target, borrow, state)))
                 {
                     // A view into this object's own storage kept in this object's field lives as long as its source.
                     continue;
@@ -193,6 +193,28 @@ namespace Ownership.Analyzers.Flow
                     report.BorrowEscapes(store, borrow.Name, borrow.SourceName, how, borrow.Location);
                 }
             }
+        }
+
+        /// <summary>
+        /// _data = array.AsSpan() where a field of this object holds the array too (_lease = array): the object owns both
+        /// the storage and the view into it.
+        /// </summary>
+        private bool IsSourceKeptByThis(IOperation target, Resource borrow, FlowState state)
+        {
+            if (target is not IFieldReferenceOperation { Instance: IInstanceReferenceOperation } || borrow.SourceResources == 0)
+            {
+                return false;
+            }
+
+            foreach (var source in Bits(borrow.SourceResources))
+            {
+                if (!IsHeldByField(source, state))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private bool IsSameObjectField(IOperation target, Resource borrow)

@@ -274,6 +274,35 @@ public class OWN007BorrowEscapesTests
         """);
 
     [Fact]
+    public Task A_view_into_storage_this_object_keeps_may_be_stored_in_its_field() => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Prelude + """
+        // StackExchange.Redis's sub-key enumerator: the rented array and the span over it live in the same struct.
+        public ref struct Splitter
+        {
+            private ReadOnlySpan<byte> data;
+            private byte[]? lease;
+            public void Load(ReadOnlySpan<byte> source)
+            {
+                byte[] array = lease = ArrayPool<byte>.Shared.Rent(source.Length);
+                source.CopyTo(array);
+                data = array.AsSpan(0, source.Length);
+            }
+            public void Dispose() { if (lease != null) { ArrayPool<byte>.Shared.Return(lease); lease = null; } }
+        }
+
+        public ref struct Leaky
+        {
+            private ReadOnlySpan<byte> data;
+            public void Load(ReadOnlySpan<byte> source)
+            {
+                byte[] array = ArrayPool<byte>.Shared.Rent(source.Length);
+                source.CopyTo(array);
+                {|OWN007:data = array.AsSpan(0, source.Length)|};
+                ArrayPool<byte>.Shared.Return(array);
+            }
+        }
+        """);
+
+    [Fact]
     public Task Stays_silent_on_an_unannotated_property_stored_in_a_field() => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Prelude + LendingGrid + """
         public ref struct Cursor
         {
