@@ -88,6 +88,14 @@ namespace Ownership.Analyzers.Flow
                         captureTargets[capture.Id] = capturedVariable;
                     }
 
+                    else if (capture.Value.Kind is OperationKind.ArrayElementReference or OperationKind.PropertyReference or
+                             OperationKind.FieldReference or OperationKind.Invalid)
+                    {
+                        // Storage the compiler captured before branches in the value (slots[i] = c ? a : b), should an
+                        // assignment to the capture follow.
+                        storageCaptures[capture.Id] = capture.Value;
+                    }
+
                     if (capture.Value is IObjectCreationOperation { Type.IsValueType: true })
                     {
                         // new Cursor { At = p }: the initializer writes into a struct on this frame.
@@ -282,6 +290,12 @@ namespace Ownership.Analyzers.Flow
 
         private ulong Assign(ISimpleAssignmentOperation assignment, FlowState state)
         {
+            if (assignment.Target is IFlowCaptureReferenceOperation lvalue && storageCaptures.TryGetValue(lvalue.Id, out var storage))
+            {
+                // slots[i] = c ? a : b: the compiler captured slots[i] before the branches, its parts already read.
+                return Store(assignment, storage, evaluateTarget: false, state);
+            }
+
             var variable = VariableOfAssignmentTarget(assignment.Target);
             if (variable >= 0 && !assignment.IsRef && variables[variable] is ILocalSymbol { RefKind: not RefKind.None } &&
                 (state.PointsTo[variable] & BorrowMask()) != 0)
@@ -297,29 +311,7 @@ namespace Ownership.Analyzers.Flow
 
             if (variable < 0)
             {
-                if (assignment.Target is IPropertyReferenceOperation { Property.SetMethod: { } setter } indexer &&
-                    contracts.GetMethod(setter).This.Kind == ContractKind.Invalidates)
-                {
-                    // dictionary[key] = value, list.Capacity = n: the setter may move the storage.
-                    EvaluateTargetChildren(assignment.Target, state);
-                    var set = Evaluate(assignment.Value, state);
-                    Use(set, assignment.Value, state);
-                    Escape(set, state);
-                    Invalidate(indexer.Instance, Peek(indexer.Instance, state), assignment, state);
-                    return set;
-                }
-
-                // A store into memory, an array, another object or a property: the value may be kept there.
-                EvaluateTargetChildren(assignment.Target, state);
-                var stored = Evaluate(assignment.Value, state);
-                Use(stored, assignment.Value, state);
-                if (!IsMemoryStore(assignment.Target) && !IsStoreIntoLocalValue(assignment.Target))
-                {
-                    CheckStore(assignment, assignment.Target, stored, state);
-                }
-
-                Escape(stored, state);
-                return stored;
+                return Store(assignment, assignment.Target, evaluateTarget: true, state);
             }
 
             var old = state.PointsTo[variable];
@@ -360,6 +352,35 @@ namespace Ownership.Analyzers.Flow
             }
 
             return value;
+        }
+
+        /// <summary>An assignment to something other than a followed variable: memory, an array, another object, a property.</summary>
+        private ulong Store(ISimpleAssignmentOperation assignment, IOperation target, bool evaluateTarget, FlowState state)
+        {
+            if (evaluateTarget)
+            {
+                EvaluateTargetChildren(target, state);
+            }
+
+            var stored = Evaluate(assignment.Value, state);
+            Use(stored, assignment.Value, state);
+            if (target is IPropertyReferenceOperation { Property.SetMethod: { } setter } indexer &&
+                contracts.GetMethod(setter).This.Kind == ContractKind.Invalidates)
+            {
+                // dictionary[key] = value, list.Capacity = n: the setter may move the storage.
+                Escape(stored, state);
+                Invalidate(indexer.Instance, Peek(indexer.Instance, state), assignment, state);
+                return stored;
+            }
+
+            // The value may be kept there.
+            if (!IsMemoryStore(target) && !IsStoreIntoLocalValue(target))
+            {
+                CheckStore(assignment, target, stored, state);
+            }
+
+            Escape(stored, state);
+            return stored;
         }
 
         /// <summary>A local or parameter of an enclosing body, seen from a lambda's or local function's body.</summary>

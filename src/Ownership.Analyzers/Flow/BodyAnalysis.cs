@@ -28,6 +28,7 @@ namespace Ownership.Analyzers.Flow
         private readonly Dictionary<ISymbol, int> variableIndex = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
         private readonly Dictionary<CaptureId, int> captureIndex = new Dictionary<CaptureId, int>();
         private readonly HashSet<CaptureId> newValueCaptures = new HashSet<CaptureId>();
+        private readonly Dictionary<CaptureId, IOperation> storageCaptures = new Dictionary<CaptureId, IOperation>();
         private readonly Dictionary<IPropertySymbol, IFieldSymbol?> backingFields = new Dictionary<IPropertySymbol, IFieldSymbol?>(SymbolEqualityComparer.Default);
         private readonly List<object> variables = new List<object>();
         private readonly List<Resource> resources = new List<Resource>();

@@ -9,6 +9,8 @@ public class OWN003LeakTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Only the value stored is kept: the other branch's is still this body's to release.
+        "byte*[] slots = new byte*[4]; void M(bool big, int i) { byte* spare = {|OWN003:Api.Create(8)|}; slots[i] = big ? Api.Create(64) : null; }",
         "void M() { byte* p = (byte*){|OWN003:Marshal.AllocHGlobal(16)|}.ToPointer(); p[0] = 1; }",
         // An owned type's constructor that also takes ownership of an argument still makes an owned instance.
         """
@@ -196,6 +198,11 @@ public class OWN003LeakTests
 
     public static TheoryData<string> Silent => new()
     {
+        // The compiler captures the element, or the other object's property, before the branches of the value: the store
+        // still goes there (Npgsql's data sources and readers).
+        "byte*[] slots = new byte*[4]; void M(bool big, int i) { slots[i] = big ? Api.Create(64) : Api.Create(8); }",
+        "public sealed class Holder { public Handle? Current { get; set; } } void M(Holder h, Handle? spare) { h.Current = spare != null ? spare : Api.Open(); }",
+        "public sealed class Holder { public Handle? Current { get; set; } } void M(Holder h) { h.Current ??= Api.Open(); }",
         // IntPtr.ToPointer() is a cast written as a call: the pointer is the block (ClrMD's COM vtables).
         "void M() { byte* p = (byte*)Marshal.AllocHGlobal(16).ToPointer(); p[0] = 1; Marshal.FreeHGlobal((IntPtr)p); }",
         "void M() { byte* p = (byte*)Marshal.AllocHGlobal(16); p[0] = 1; Marshal.FreeHGlobal(new IntPtr(p)); }",
