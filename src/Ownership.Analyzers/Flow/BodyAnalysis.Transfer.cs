@@ -296,6 +296,16 @@ namespace Ownership.Analyzers.Flow
                 return Store(assignment, storage, evaluateTarget: false, state);
             }
 
+            var flag = FlagOf(assignment.Target);
+            if (flag >= 0)
+            {
+                // ok = true: the flag's value is known until its next assignment; anything else, either value.
+                var bit = 1UL << flag;
+                var constant = assignment.Value.ConstantValue;
+                state.MayBeTrue = constant.HasValue && constant.Value is false ? state.MayBeTrue & ~bit : state.MayBeTrue | bit;
+                state.MayBeFalse = constant.HasValue && constant.Value is true ? state.MayBeFalse & ~bit : state.MayBeFalse | bit;
+            }
+
             var variable = VariableOfAssignmentTarget(assignment.Target);
             if (variable >= 0 && !assignment.IsRef && variables[variable] is ILocalSymbol { RefKind: not RefKind.None } &&
                 (state.PointsTo[variable] & BorrowMask()) != 0)
@@ -986,6 +996,23 @@ namespace Ownership.Analyzers.Flow
                     break;
                 case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
                     Refine(not.Operand, !whenTrue, state);
+                    break;
+                case ILocalReferenceOperation when FlagOf(condition) is var flag and >= 0:
+                    // The branch where the flag has a value it cannot have here is taken by no path.
+                    var bit = 1UL << flag;
+                    if (((whenTrue ? state.MayBeTrue : state.MayBeFalse) & bit) == 0)
+                    {
+                        state.Unreachable = true;
+                    }
+                    else if (whenTrue)
+                    {
+                        state.MayBeFalse &= ~bit;
+                    }
+                    else
+                    {
+                        state.MayBeTrue &= ~bit;
+                    }
+
                     break;
                 case IInvocationOperation invocation when tryAcquisitions.TryGetValue(invocation, out var acquired):
                     foreach (var id in Bits(acquired))

@@ -64,7 +64,13 @@ namespace Ownership.Analyzers.Flow
             switch (operation.Kind)
             {
                 case OperationKind.LocalReference:
-                    VariableOf(((ILocalReferenceOperation)operation).Local);
+                    var local = ((ILocalReferenceOperation)operation).Local;
+                    VariableOf(local);
+                    if (local.Type.SpecialType == SpecialType.System_Boolean)
+                    {
+                        CollectFlag(local, operation);
+                    }
+
                     break;
                 case OperationKind.ParameterReference:
                     VariableOf(((IParameterReferenceOperation)operation).Parameter);
@@ -82,6 +88,46 @@ namespace Ownership.Analyzers.Flow
                     VariableOf(backingField);
                     break;
             }
+        }
+
+        /// <summary>
+        /// A <c>bool</c> local is followed as a flag while every write to it assigns it whole (<c>ok = true;</c>): one
+        /// passed by <c>ref</c> or <c>out</c>, compound-assigned, deconstructed into or seen by a lambda is not.
+        /// </summary>
+        private void CollectFlag(ILocalSymbol local, IOperation reference)
+        {
+            if (!flagIndex.TryGetValue(local, out var flag))
+            {
+                if (flagIndex.Count == FlowState.MaxResources)
+                {
+                    return;
+                }
+
+                flag = flagIndex.Count;
+                flagIndex.Add(local, flag);
+                if (capturedNames.Contains(local.Name) || local.RefKind != RefKind.None)
+                {
+                    unsteadyFlags |= 1UL << flag;
+                }
+            }
+
+            var parent = reference.Parent;
+            if (parent is ICompoundAssignmentOperation or ICoalesceAssignmentOperation or IIncrementOrDecrementOperation or
+                    ITupleOperation or IDeclarationExpressionOperation ||
+                (parent is IArgumentOperation argument && argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out) ||
+                (parent is ISimpleAssignmentOperation { IsRef: true }))
+            {
+                unsteadyFlags |= 1UL << flag;
+            }
+        }
+
+        /// <summary>The ordinal of a flag this body follows, or -1.</summary>
+        private int FlagOf(IOperation? operation)
+        {
+            return operation is ILocalReferenceOperation reference && flagIndex.TryGetValue(reference.Local, out var flag) &&
+                   (unsteadyFlags & (1UL << flag)) == 0
+                ? flag
+                : -1;
         }
 
         private int VariableOf(ISymbol symbol) => VariableOf(variableIndex, symbol);
@@ -148,7 +194,7 @@ namespace Ownership.Analyzers.Flow
 
         private FlowState CreateEntryState()
         {
-            var state = new FlowState(VariableCount, resourceCapacity);
+            var state = new FlowState(VariableCount, resourceCapacity) { MayBeTrue = ulong.MaxValue, MayBeFalse = ulong.MaxValue };
             for (var index = 0; index < variables.Count; index++)
             {
                 switch (variables[index])

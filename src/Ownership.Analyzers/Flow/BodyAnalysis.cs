@@ -29,6 +29,8 @@ namespace Ownership.Analyzers.Flow
         private readonly Dictionary<CaptureId, int> captureIndex = new Dictionary<CaptureId, int>();
         private readonly HashSet<CaptureId> newValueCaptures = new HashSet<CaptureId>();
         private readonly Dictionary<CaptureId, IOperation> storageCaptures = new Dictionary<CaptureId, IOperation>();
+        private readonly Dictionary<ILocalSymbol, int> flagIndex = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
+        private ulong unsteadyFlags;
         private readonly Dictionary<IPropertySymbol, IFieldSymbol?> backingFields = new Dictionary<IPropertySymbol, IFieldSymbol?>(SymbolEqualityComparer.Default);
         private readonly List<object> variables = new List<object>();
         private readonly List<Resource> resources = new List<Resource>();
@@ -291,8 +293,9 @@ namespace Ownership.Analyzers.Flow
 
         private void FollowBranch(BasicBlock source, ControlFlowBranch? branch, FlowState state, Action<BasicBlock, FlowState> sink, IOperation? exitOperation)
         {
-            if (branch is null)
+            if (branch is null || state.Unreachable)
             {
+                // No path takes a branch whose flag test cannot hold.
                 return;
             }
 
@@ -364,7 +367,7 @@ namespace Ownership.Analyzers.Flow
                         }
                     });
 
-                    if (block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.StructuredExceptionHandling)
+                    if (block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.StructuredExceptionHandling && !output.Unreachable)
                     {
                         if (result is null)
                         {
@@ -398,6 +401,11 @@ namespace Ownership.Analyzers.Flow
         private bool JoinIntoHandlers(BasicBlock block, FlowState state, FlowState?[] inStates, bool[] dirty)
         {
             var changed = false;
+            if (state.Unreachable)
+            {
+                return false;
+            }
+
             for (var region = block.EnclosingRegion; region is not null; region = Outer(region))
             {
                 if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion?.Kind != ControlFlowRegionKind.TryAndCatch)

@@ -26,6 +26,18 @@ namespace Ownership.Analyzers.Flow
             Resources = resources;
         }
 
+        /// <summary>For each flag (a <c>bool</c> local only ever assigned whole), by its ordinal: whether it may be true here.</summary>
+        public ulong MayBeTrue { get; set; }
+
+        /// <summary>For each flag, by its ordinal: whether it may be false here.</summary>
+        public ulong MayBeFalse { get; set; }
+
+        /// <summary>
+        /// A branch no path takes: its flag cannot have the value it tests (<c>if (!ok)</c> in a <c>finally</c> after
+        /// <c>ok = true;</c>). Such a state is followed nowhere.
+        /// </summary>
+        public bool Unreachable { get; set; }
+
         public ulong[] PointsTo { get; }
 
         /// <summary>
@@ -38,13 +50,21 @@ namespace Ownership.Analyzers.Flow
 
         public ResourceState[] Resources { get; }
 
-        public FlowState Clone() => new FlowState((ulong[])PointsTo.Clone(), (ulong[])GoneThrough.Clone(), (ResourceState[])Resources.Clone());
+        public FlowState Clone() => new FlowState((ulong[])PointsTo.Clone(), (ulong[])GoneThrough.Clone(), (ResourceState[])Resources.Clone())
+        {
+            MayBeTrue = MayBeTrue,
+            MayBeFalse = MayBeFalse,
+            Unreachable = Unreachable,
+        };
 
         /// <summary>Makes this state a copy of <paramref name="other"/> (of the same body), without allocating.</summary>
         public FlowState CopyFrom(FlowState other)
         {
             Array.Copy(other.PointsTo, PointsTo, PointsTo.Length);
             Array.Copy(other.GoneThrough, GoneThrough, GoneThrough.Length);
+            MayBeTrue = other.MayBeTrue;
+            MayBeFalse = other.MayBeFalse;
+            Unreachable = other.Unreachable;
             Array.Copy(other.Resources, Resources, Resources.Length);
             return this;
         }
@@ -57,7 +77,14 @@ namespace Ownership.Analyzers.Flow
         /// </summary>
         public bool JoinWith(FlowState other)
         {
-            var changed = false;
+            if (other.Unreachable)
+            {
+                return false;
+            }
+
+            var changed = (other.MayBeTrue & ~MayBeTrue) != 0 || (other.MayBeFalse & ~MayBeFalse) != 0;
+            MayBeTrue |= other.MayBeTrue;
+            MayBeFalse |= other.MayBeFalse;
             var heldHere = 0UL;
             var heldThere = 0UL;
             for (var i = 0; i < PointsTo.Length; i++)

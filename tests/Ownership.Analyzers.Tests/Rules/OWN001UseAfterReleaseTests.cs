@@ -9,6 +9,49 @@ public class OWN001UseAfterReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // The flag is set on one path only: on the other the finally released the block.
+        """
+        int M(int n)
+        {
+            byte* p = Api.Create(n);
+            bool ok = false;
+            try
+            {
+                if (n > 4)
+                {
+                    Api.Fill(p, n);
+                    ok = true;
+                }
+            }
+            finally
+            {
+                if (!ok) Api.Destroy(p);
+            }
+            int first = Api.Read({|OWN001:p|});
+            {|OWN002:Api.Destroy(p)|};
+            return first;
+        }
+        """,
+        // A flag passed by ref may be anything afterwards: it is not followed.
+        """
+        static void Init(byte* p, ref bool ok) { ok = p != null; }
+        int M(int n)
+        {
+            byte* p = Api.Create(n);
+            bool ok = false;
+            try
+            {
+                Init(p, ref ok);
+            }
+            finally
+            {
+                if (!ok) Api.Destroy(p);
+            }
+            int first = Api.Read({|OWN001:p|});
+            {|OWN002:Api.Destroy(p)|};
+            return first;
+        }
+        """,
         // new IntPtr(p) is the same address: freeing it frees p.
         "void M() { byte* p = (byte*)Marshal.AllocHGlobal(8); Marshal.FreeHGlobal(new IntPtr(p)); {|OWN001:p|}[0] = 1; }",
         // A catch handler gets the state at the throw helper's call.
@@ -288,6 +331,44 @@ public class OWN001UseAfterReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // The success-flag idiom: the finally releases only when the try did not finish, and the try finished.
+        """
+        [return: Owned("native")] byte* M(int n)
+        {
+            byte* p = Api.Create(n);
+            bool ok = false;
+            try
+            {
+                Api.Fill(p, n);
+                ok = true;
+            }
+            finally
+            {
+                if (!ok) Api.Destroy(p);
+            }
+            return p;
+        }
+        """,
+        """
+        [return: Owned("native")] byte* M(int n)
+        {
+            byte* p = Api.Create(n);
+            bool ok = false;
+            try
+            {
+                for (int i = 0; i < n; i++) p[i] = 1;
+                ok = true;
+                return p;
+            }
+            finally
+            {
+                if (!ok)
+                {
+                    Api.Destroy(p);
+                }
+            }
+        }
+        """,
         // A throw helper marked [DoesNotReturn] ends the path, as a throw does.
         """
         static class ThrowHelper
