@@ -296,8 +296,8 @@ namespace Ownership.Analyzers.Flow
                 return Store(assignment, storage, evaluateTarget: false, state);
             }
 
-            var flag = FlagOf(assignment.Target);
-            if (flag >= 0)
+            var variable = VariableOfAssignmentTarget(assignment.Target);
+            if (variable >= 0 && variables[variable] is ILocalSymbol { Type.SpecialType: SpecialType.System_Boolean } local && FlagOf(local) is var flag and >= 0)
             {
                 // ok = true: the flag's value is known until its next assignment; anything else, either value.
                 var bit = 1UL << flag;
@@ -306,7 +306,6 @@ namespace Ownership.Analyzers.Flow
                 state.MayBeFalse = constant.HasValue && constant.Value is true ? state.MayBeFalse & ~bit : state.MayBeFalse | bit;
             }
 
-            var variable = VariableOfAssignmentTarget(assignment.Target);
             if (variable >= 0 && !assignment.IsRef && variables[variable] is ILocalSymbol { RefKind: not RefKind.None } &&
                 (state.PointsTo[variable] & BorrowMask()) != 0)
             {

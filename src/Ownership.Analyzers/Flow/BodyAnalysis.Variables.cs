@@ -33,6 +33,8 @@ namespace Ownership.Analyzers.Flow
                     CollectVariables(block.BranchValue);
                 }
             }
+
+            SettleFlags();
         }
 
         /// <summary>
@@ -76,10 +78,27 @@ namespace Ownership.Analyzers.Flow
                     VariableOf(((IParameterReferenceOperation)operation).Parameter);
                     break;
                 case OperationKind.FlowCapture:
-                    VariableOf(((IFlowCaptureOperation)operation).Id);
+                    var capture = (IFlowCaptureOperation)operation;
+                    VariableOf(capture.Id);
+                    if (capture.Value is ILocalReferenceOperation { Local.Type.SpecialType: SpecialType.System_Boolean } captured)
+                    {
+                        // flag = a && b: the compiler captures the flag, then assigns the capture.
+                        flagCaptures[capture.Id] = captured.Local;
+                    }
+
                     break;
                 case OperationKind.FlowCaptureReference:
-                    VariableOf(((IFlowCaptureReferenceOperation)operation).Id);
+                    var captureReference = (IFlowCaptureReferenceOperation)operation;
+                    VariableOf(captureReference.Id);
+                    if (IsOtherWrite(captureReference))
+                    {
+                        unsteadyCaptures.Add(captureReference.Id);
+                    }
+
+                    break;
+                case OperationKind.DeclarationPattern when ((IDeclarationPatternOperation)operation).DeclaredSymbol is ILocalSymbol { Type.SpecialType: SpecialType.System_Boolean } declared:
+                    // x is bool b: the pattern assigns b, not an assignment.
+                    patternLocals.Add(declared);
                     break;
                 case OperationKind.FieldReference when IsTrackedField((IFieldReferenceOperation)operation):
                     VariableOf(((IFieldReferenceOperation)operation).Field);
@@ -111,23 +130,50 @@ namespace Ownership.Analyzers.Flow
                 }
             }
 
-            var parent = reference.Parent;
-            if (parent is ICompoundAssignmentOperation or ICoalesceAssignmentOperation or IIncrementOrDecrementOperation or
-                    ITupleOperation or IDeclarationExpressionOperation ||
-                (parent is IArgumentOperation argument && argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out) ||
-                (parent is ISimpleAssignmentOperation { IsRef: true }))
+            if (IsOtherWrite(reference))
             {
                 unsteadyFlags |= 1UL << flag;
+            }
+        }
+
+        /// <summary>A write to <paramref name="reference"/> other than assigning it whole, or a <c>ref</c> or address taken of it.</summary>
+        private static bool IsOtherWrite(IOperation reference)
+        {
+            var parent = reference.Parent;
+            return parent is ICompoundAssignmentOperation or ICoalesceAssignmentOperation or IIncrementOrDecrementOperation or
+                       ITupleOperation or IDeclarationExpressionOperation or IAddressOfOperation or ISimpleAssignmentOperation { IsRef: true } ||
+                   (parent is IArgumentOperation argument && argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out);
+        }
+
+        /// <summary>After collecting: a flag written through a capture other than whole is not followed.</summary>
+        private void SettleFlags()
+        {
+            foreach (var capture in unsteadyCaptures)
+            {
+                if (flagCaptures.TryGetValue(capture, out var local) && flagIndex.TryGetValue(local, out var flag))
+                {
+                    unsteadyFlags |= 1UL << flag;
+                }
+            }
+
+            foreach (var local in patternLocals)
+            {
+                if (flagIndex.TryGetValue(local, out var flag))
+                {
+                    unsteadyFlags |= 1UL << flag;
+                }
             }
         }
 
         /// <summary>The ordinal of a flag this body follows, or -1.</summary>
         private int FlagOf(IOperation? operation)
         {
-            return operation is ILocalReferenceOperation reference && flagIndex.TryGetValue(reference.Local, out var flag) &&
-                   (unsteadyFlags & (1UL << flag)) == 0
-                ? flag
-                : -1;
+            return operation is ILocalReferenceOperation reference ? FlagOf(reference.Local) : -1;
+        }
+
+        private int FlagOf(ILocalSymbol local)
+        {
+            return flagIndex.TryGetValue(local, out var flag) && (unsteadyFlags & (1UL << flag)) == 0 ? flag : -1;
         }
 
         private int VariableOf(ISymbol symbol) => VariableOf(variableIndex, symbol);

@@ -30,6 +30,9 @@ namespace Ownership.Analyzers.Flow
         private readonly HashSet<CaptureId> newValueCaptures = new HashSet<CaptureId>();
         private readonly Dictionary<CaptureId, IOperation> storageCaptures = new Dictionary<CaptureId, IOperation>();
         private readonly Dictionary<ILocalSymbol, int> flagIndex = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<CaptureId, ILocalSymbol> flagCaptures = new Dictionary<CaptureId, ILocalSymbol>();
+        private readonly HashSet<CaptureId> unsteadyCaptures = new HashSet<CaptureId>();
+        private readonly HashSet<ILocalSymbol> patternLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         private ulong unsteadyFlags;
         private readonly Dictionary<IPropertySymbol, IFieldSymbol?> backingFields = new Dictionary<IPropertySymbol, IFieldSymbol?>(SymbolEqualityComparer.Default);
         private readonly List<object> variables = new List<object>();
