@@ -296,6 +296,25 @@ namespace Ownership.Analyzers.Flow
                 return Store(assignment, storage, evaluateTarget: false, state);
             }
 
+            if (assignment.Target is IInstanceReferenceOperation)
+            {
+                // this = default; in a struct: every field of this object is overwritten (ValueStringBuilder.Dispose).
+                var whole = Evaluate(assignment.Value, state);
+                Use(whole, assignment.Value, state);
+                Escape(whole, state);
+                for (var i = 0; i < variables.Count; i++)
+                {
+                    if (variables[i] is IFieldSymbol { IsStatic: false })
+                    {
+                        CheckOverwrite(assignment, i, state.PointsTo[i], 0, state);
+                        state.PointsTo[i] = 0;
+                        state.GoneThrough[i] = 0;
+                    }
+                }
+
+                return whole;
+            }
+
             var variable = VariableOfAssignmentTarget(assignment.Target);
             if (variable >= 0 && variables[variable] is ILocalSymbol { Type.SpecialType: SpecialType.System_Boolean } local && FlagOf(local) is var flag and >= 0)
             {
@@ -1027,12 +1046,12 @@ namespace Ownership.Analyzers.Flow
                     var compared = IsNullConstant(binary.RightOperand) ? binary.LeftOperand : IsNullConstant(binary.LeftOperand) ? binary.RightOperand : null;
                     if (compared is not null)
                     {
-                        RefineNull(Peek(compared, state), whenTrue == (binary.OperatorKind == BinaryOperatorKind.Equals), state);
+                        RefineNull(compared, whenTrue == (binary.OperatorKind == BinaryOperatorKind.Equals), state);
                     }
 
                     break;
                 case IIsNullOperation isNull:
-                    RefineNull(Peek(isNull.Operand, state), whenTrue, state);
+                    RefineNull(isNull.Operand, whenTrue, state);
                     break;
                 case IIsPatternOperation isPattern:
                     var pattern = isPattern.Pattern;
@@ -1045,13 +1064,13 @@ namespace Ownership.Analyzers.Flow
 
                     if (pattern is IConstantPatternOperation constant && IsNullConstant(constant.Value))
                     {
-                        RefineNull(Peek(isPattern.Value, state), whenTrue != negated, state);
+                        RefineNull(isPattern.Value, whenTrue != negated, state);
                     }
                     else if (pattern is IRecursivePatternOperation or ITypePatternOperation or IDeclarationPatternOperation)
                     {
                         if (whenTrue != negated)
                         {
-                            RefineNull(Peek(isPattern.Value, state), isNull: false, state);
+                            RefineNull(isPattern.Value, isNull: false, state);
                         }
                     }
 
@@ -1069,9 +1088,17 @@ namespace Ownership.Analyzers.Flow
             }
         }
 
-        private void RefineNull(ulong value, bool isNull, FlowState state)
+        private void RefineNull(IOperation tested, bool isNull, FlowState state)
         {
+            var value = Peek(tested, state);
             var single = value != 0 && (value & (value - 1)) == 0;
+            if (isNull && !single && VariableOfTarget(tested.WithoutConversions()) is var variable and >= 0)
+            {
+                // The variable may hold one of several values, and here it holds none of them.
+                state.PointsTo[variable] = 0;
+                return;
+            }
+
             foreach (var id in Bits(value))
             {
                 var current = state.Resources[id];
@@ -1238,8 +1265,10 @@ namespace Ownership.Analyzers.Flow
         /// <summary>OWN009: a field still holds a value this body released or transferred: the next release frees it again.</summary>
         private void CheckDanglingFields(FlowState state)
         {
-            // A finalizer is the last thing to run on its object: what it leaves in a field is never seen again.
-            if (method is null || method.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction or MethodKind.Destructor)
+            // A finalizer is the last thing to run on its object, and the runtime calls a SafeHandle's ReleaseHandle once:
+            // what either leaves in a field is never seen again.
+            if (method is null || method.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction or MethodKind.Destructor ||
+                method is { IsOverride: true, Name: "ReleaseHandle", Parameters.Length: 0 })
             {
                 return;
             }
@@ -1435,12 +1464,19 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>
-        /// A field of a struct that lives on this frame (a local, or one an initializer is filling): the store alone keeps
-        /// nothing past the body. Where the struct goes next is not followed, so nothing is reported for it either.
+        /// A field or property of a struct that lives on this frame (a local, or one an initializer is filling,
+        /// <c>new Lease { Span = … }</c>): the store alone keeps nothing past the body. Where the struct goes next is not
+        /// followed, so nothing is reported for it either.
         /// </summary>
         private bool IsStoreIntoLocalValue(IOperation target)
         {
-            if (target is not IFieldReferenceOperation { Instance: { Type.IsValueType: true } instance })
+            var instance = target switch
+            {
+                IFieldReferenceOperation field => field.Instance,
+                IPropertyReferenceOperation property => property.Instance,
+                _ => null,
+            };
+            if (instance is not { Type.IsValueType: true })
             {
                 return false;
             }
@@ -1453,11 +1489,15 @@ namespace Ownership.Analyzers.Flow
             };
         }
 
-        /// <summary>A store through a pointer or into unmanaged memory: whoever owns that memory decides how long it lives.</summary>
+        /// <summary>
+        /// A store through a pointer or into unmanaged memory, or into a field or property of a struct there
+        /// (<c>data[0].DataPointer = (IntPtr)p</c>): whoever owns that memory decides how long it lives.
+        /// </summary>
         private static bool IsMemoryStore(IOperation target)
         {
             return target.Kind == OperationKind.None ||
-                   (target is IFieldReferenceOperation { Instance: { } instance } && instance.Kind == OperationKind.None);
+                   (target is IFieldReferenceOperation { Instance: { } instance } && instance.Kind == OperationKind.None) ||
+                   (target is IPropertyReferenceOperation { Instance: { } owner } && owner.Kind == OperationKind.None);
         }
 
         private string NameOf(IOperation? operation, Resource resource)

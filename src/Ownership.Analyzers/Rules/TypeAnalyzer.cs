@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Ownership.Analyzers.Contracts;
@@ -296,7 +297,47 @@ namespace Ownership.Analyzers.Rules
                 }
 
                 var thisKind = contracts.GetMethod(method).This.Kind;
-                return thisKind == ContractKind.Releases || (method.Name is "Dispose" or "DisposeAsync" && method.Parameters.Length <= 1);
+                return thisKind == ContractKind.Releases || (method.Name is "Dispose" or "DisposeAsync" && method.Parameters.Length <= 1) ||
+                       IsReleaseHook(method);
+            }
+
+            /// <summary>
+            /// An override that a base type's release calls: <c>ReleaseHandle</c> (SafeHandle, CriticalHandle), <c>Close</c>
+            /// (Stream, TextReader, TextWriter), or a method the base type's own parameterless <c>Dispose</c> calls by name
+            /// (<c>protected abstract void Release()</c>). This type's release code lives there.
+            /// </summary>
+            private static bool IsReleaseHook(IMethodSymbol method)
+            {
+                if (!method.IsOverride || method.Parameters.Length != 0 || method.OverriddenMethod?.ContainingType is not { } declaringBase)
+                {
+                    return false;
+                }
+
+                if (method.Name is "ReleaseHandle" or "Close")
+                {
+                    return true;
+                }
+
+                foreach (var dispose in declaringBase.GetMembers("Dispose"))
+                {
+                    if (dispose is not IMethodSymbol { Parameters.Length: 0 })
+                    {
+                        continue;
+                    }
+
+                    foreach (var reference in dispose.DeclaringSyntaxReferences)
+                    {
+                        foreach (var node in reference.GetSyntax().DescendantNodes())
+                        {
+                            if (node is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: var name } } && name == method.Name)
+                            {
+                                return true;
+                            }
+                        }
+                    }
+                }
+
+                return false;
             }
 
             private bool IsAcquisition(IOperation? value, SyntaxTree tree)

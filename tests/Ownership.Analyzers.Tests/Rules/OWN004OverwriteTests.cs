@@ -9,6 +9,19 @@ public class OWN004OverwriteTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Resetting a struct whole drops what its fields still own.
+        """
+        public struct Builder
+        {
+            private char[]? _rented;
+            public void Grow(int size) { _rented = ArrayPool<char>.Shared.Rent(size); }
+            public void Reset(int size)
+            {
+                _rented = ArrayPool<char>.Shared.Rent(size);
+                {|OWN004:this = default|};
+            }
+        }
+        """,
         // A local overwritten by a second allocation.
         """
         void M()
@@ -155,6 +168,21 @@ public class OWN004OverwriteTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Allocated in a loop only where the field is still null (System.Security.Cryptography's certificate loader).
+        """
+        byte[]? spki;
+        void M(int[] sizes)
+        {
+            for (int i = 0; i < sizes.Length; i++)
+            {
+                if (spki == null)
+                {
+                    spki = ArrayPool<byte>.Shared.Rent(sizes.Length);
+                }
+                spki[i] = 1;
+            }
+        }
+        """,
         // A loop that grows its buffer: a copy still holds the old array when the variable gets the new one (System.Text.Json).
         """
         ArraySegment<byte> ReadAll(Stream stream)

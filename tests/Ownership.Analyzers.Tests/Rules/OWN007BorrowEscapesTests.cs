@@ -165,6 +165,32 @@ public class OWN007BorrowEscapesTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A property of a struct being initialized on this frame (System.Security.Cryptography's CryptoPoolLease).
+        """
+        public ref struct Lease
+        {
+            public byte[] Rented;
+            public Span<byte> Span { get; private set; }
+            public static Lease Rent(int length)
+            {
+                byte[] array = new byte[length];
+                return new Lease { Rented = array, Span = new Span<byte>(array, 0, length) };
+            }
+        }
+        """,
+        // A property of a struct in stack memory (an EventSource's EventData).
+        """
+        public struct Data { public IntPtr DataPointer { get; set; } public int Size { get; set; } }
+        void M(string text)
+        {
+            Data* data = stackalloc Data[1];
+            fixed (char* chars = text)
+            {
+                data[0].DataPointer = (IntPtr)chars;
+                data[0].Size = text.Length * 2;
+            }
+        }
+        """,
         // Into a struct on this frame: a local, or one an initializer fills.
         """
         public struct Cursor { public IntPtr At; }

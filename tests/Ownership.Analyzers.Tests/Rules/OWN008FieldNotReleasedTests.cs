@@ -11,6 +11,23 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Flagged => new()
     {
+        // An override the base's Dispose does not call is not a release method.
+        """
+        public sealed class {|OWN008:Copier|} : Stream
+        {
+            [Owned("pool")] private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(64);
+            public override bool CanRead => false;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => 0;
+            public override long Position { get => 0; set { } }
+            public override void Flush() { }
+            public override int Read(byte[] buffer, int offset, int count) => 0;
+            public override long Seek(long offset, SeekOrigin origin) => 0;
+            public override void SetLength(long value) { }
+            public override void Write(byte[] buffer, int offset, int count) { }
+        }
+        """,
         // Taken out of the field and dropped: a copy, a pattern or an exchange releases nothing by itself.
         """
         public sealed class Matcher : IDisposable
@@ -225,6 +242,37 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A SafeHandle releases in ReleaseHandle, which the runtime calls from Dispose.
+        """
+        public sealed unsafe class NativeBlockHandle : SafeHandle
+        {
+            [Owned("native")] private byte* _block = (byte*)NativeMemory.Alloc(64);
+            public NativeBlockHandle() : base(IntPtr.Zero, true) { }
+            public override bool IsInvalid => _block == null;
+            protected override bool ReleaseHandle()
+            {
+                NativeMemory.Free(_block);
+                _block = null;
+                return true;
+            }
+        }
+        """,
+        // A base class whose Dispose calls an abstract Release: the derived type releases there (System.Reflection.Metadata's PinnedObject).
+        """
+        public abstract class DisposableObject : IDisposable
+        {
+            protected abstract void Release();
+            public void Dispose() { Release(); GC.SuppressFinalize(this); }
+        }
+        public sealed class Pinned : DisposableObject
+        {
+            [Owned("gchandle")] private GCHandle _handle = GCHandle.Alloc(new byte[8], GCHandleType.Pinned);
+            protected override void Release()
+            {
+                if (_handle.IsAllocated) _handle.Free();
+            }
+        }
+        """,
         // Released through a local a pattern names.
         """
         public sealed class Scratch : IDisposable

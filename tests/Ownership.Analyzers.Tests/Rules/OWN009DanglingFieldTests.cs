@@ -200,6 +200,34 @@ public class OWN009DanglingFieldTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A struct's Dispose that resets itself whole (ValueStringBuilder): every field is default afterwards.
+        """
+        public struct Builder
+        {
+            private char[]? _rented;
+            private int _length;
+            public void Grow(int size) { _rented = ArrayPool<char>.Shared.Rent(size); }
+            public void Dispose()
+            {
+                char[]? toReturn = _rented;
+                this = default;
+                if (toReturn != null) ArrayPool<char>.Shared.Return(toReturn);
+            }
+        }
+        """,
+        // The runtime calls a SafeHandle's ReleaseHandle once.
+        """
+        public sealed class BlockHandle : SafeHandle
+        {
+            public BlockHandle() : base(IntPtr.Zero, true) { }
+            public override bool IsInvalid => handle == IntPtr.Zero;
+            protected override bool ReleaseHandle()
+            {
+                Marshal.FreeHGlobal(handle);
+                return true;
+            }
+        }
+        """,
         // A finalizer runs last: nothing sees the field after it.
         "IntPtr buffer = Marshal.AllocHGlobal(64); ~C() { Marshal.FreeHGlobal(buffer); }",
         // Released and reset on one path, re-acquired where null; a copy taken before does not make the field dangle.
