@@ -513,6 +513,14 @@ namespace Ownership.Analyzers.Flow
                 Use(receiver, instance, state);
             }
 
+            if (receiver != 0 && contract.IsEmpty && !target.IsStatic && !target.ReturnsVoid && instance?.Type is { } receiverType &&
+                SymbolEqualityComparer.Default.Equals(target.ReturnType, receiverType))
+            {
+                // new Activity(name).Start(): a method of the receiver's own type may return the receiver itself. Which
+                // one it returns is not known: the receiver is no longer checked for leaks.
+                Escape(receiver, state);
+            }
+
             var values = arguments.Length == 0 ? System.Array.Empty<ulong>() : new ulong[arguments.Length];
             for (var i = 0; i < arguments.Length; i++)
             {

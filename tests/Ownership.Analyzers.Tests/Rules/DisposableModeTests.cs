@@ -173,6 +173,35 @@ public class DisposableModeTests
     }
 
     [Fact]
+    public Task Track_all_a_fluent_call_may_return_its_receiver()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                public sealed class Scope : IDisposable
+                {
+                    public Scope Start() => this;
+                    public int Depth() => 0;
+                    public void Dispose() { }
+                }
+
+                void Fluent()
+                {
+                    var scope = new Scope().Start();
+                    scope.Dispose();
+                }
+
+                int Forgotten()
+                {
+                    var scope = {|OWN003:new Scope()|};
+                    return scope.Depth();
+                }
+                """),
+            EditorConfig = TrackAll,
+        });
+    }
+
+    [Fact]
     public Task Track_all_leave_open_keeps_the_stream_with_the_caller()
     {
         return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
