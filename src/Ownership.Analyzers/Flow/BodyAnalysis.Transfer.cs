@@ -573,6 +573,11 @@ namespace Ownership.Analyzers.Flow
                             // A plain parameter may keep what it is given: the caller still owns it, but no leak is reported.
                             CheckPassedToKeeper(argument, values[i], state);
                             Escape(values[i], state);
+                            if (refKind == RefKind.Ref)
+                            {
+                                // Volatile.Write(ref _handle, next): the variable may hold anything afterwards.
+                                AssignUnknown(argument.Value, state);
+                            }
                         }
 
                         break;

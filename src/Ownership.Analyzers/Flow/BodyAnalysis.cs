@@ -44,6 +44,10 @@ namespace Ownership.Analyzers.Flow
         private readonly bool trackAllDisposables;
         private readonly HashSet<(int, int, int)> reported;
         private readonly bool[] isFinallyBlock;
+        private readonly bool[] isInTryWithCatch;
+        private FlowState?[]? handlerInStates;
+        private bool[]? handlerDirty;
+        private bool handlersChanged;
         private readonly ExclusiveGuards guards;
         private readonly int resourceCapacity;
         private readonly List<FlowState> scratchStates = new List<FlowState>();
@@ -66,6 +70,7 @@ namespace Ownership.Analyzers.Flow
             this.report = report;
             this.cancellationToken = cancellationToken;
             isFinallyBlock = new bool[graph.Blocks.Length];
+            isInTryWithCatch = new bool[graph.Blocks.Length];
             guards = new ExclusiveGuards(graph.OriginalOperation.Syntax);
             foreach (var block in graph.Blocks)
             {
@@ -75,6 +80,11 @@ namespace Ownership.Analyzers.Flow
                     {
                         isFinallyBlock[block.Ordinal] = true;
                         break;
+                    }
+
+                    if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion?.Kind == ControlFlowRegionKind.TryAndCatch)
+                    {
+                        isInTryWithCatch[block.Ordinal] = true;
                     }
                 }
             }
@@ -122,6 +132,8 @@ namespace Ownership.Analyzers.Flow
             var scratch = new FlowState(VariableCount, resourceCapacity);
             var dirty = new bool[blocks.Length];
             dirty[0] = true;
+            handlerInStates = inStates;
+            handlerDirty = dirty;
             var changed = true;
             var passes = 0;
             while (changed && passes++ < 50 && !outOfRoom)
@@ -138,6 +150,7 @@ namespace Ownership.Analyzers.Flow
 
                     dirty[block.Ordinal] = false;
                     changed |= JoinIntoHandlers(block, input, inStates, dirty);
+                    handlersChanged = false;
                     // The block runs on a scratch copy of its input: whatever is kept of it is cloned (sink, handlers, exit).
                     var output = ProcessBlock(block, scratch.CopyFrom(input), (destination, state) =>
                     {
@@ -159,7 +172,7 @@ namespace Ownership.Analyzers.Flow
                             changed = true;
                         }
                     });
-                    changed |= JoinIntoHandlers(block, output, inStates, dirty);
+                    changed |= handlersChanged;
                 }
 
                 if (inOrder)
@@ -173,6 +186,8 @@ namespace Ownership.Analyzers.Flow
                 return false;
             }
 
+            // The reporting pass joins nothing into handlers: their inputs are final.
+            handlerInStates = null;
             if (!inOrder)
             {
                 reporting = true;
@@ -221,11 +236,25 @@ namespace Ownership.Analyzers.Flow
         /// <summary>Runs one block's operations and hands the state on each outgoing branch to <paramref name="sink"/>.</summary>
         private FlowState ProcessBlock(BasicBlock block, FlowState state, Action<BasicBlock, FlowState> sink)
         {
-            foreach (var operation in block.Operations)
+            var leaveByException = reporting && leaksOnExceptionPaths;
+            var joinHandlers = isInTryWithCatch[block.Ordinal] && handlerInStates is not null;
+            for (var i = 0; i < block.Operations.Length; i++)
             {
-                if (reporting && leaksOnExceptionPaths && MayThrow(operation))
+                var operation = block.Operations[i];
+                if ((leaveByException || (joinHandlers && i > 0)) && MayThrow(operation))
                 {
-                    LeaveByException(block, state);
+                    if (leaveByException)
+                    {
+                        LeaveByException(block, state);
+                    }
+
+                    if (joinHandlers && i > 0)
+                    {
+                        // A catch handler may start here, before this operation's effects; the state before the block's
+                        // first operation was joined as its input. What the last one did reaches no handler: nothing
+                        // after it in the block can throw.
+                        handlersChanged |= JoinIntoHandlers(block, state, handlerInStates!, handlerDirty!);
+                    }
                 }
 
                 RunStatement(operation, state);
@@ -237,13 +266,21 @@ namespace Ownership.Analyzers.Flow
                 }
             }
 
+            var semantics = block.FallThroughSuccessor?.Semantics ?? ControlFlowBranchSemantics.None;
+            if (joinHandlers && !block.Operations.IsEmpty &&
+                (semantics is ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow ||
+                 (block.BranchValue is not null && MayThrow(block.BranchValue))))
+            {
+                // A throw, or a condition that calls something: the state here may reach a handler too.
+                handlersChanged |= JoinIntoHandlers(block, state, handlerInStates!, handlerDirty!);
+            }
+
             if (block.BranchValue is null)
             {
                 FollowBranch(block, block.FallThroughSuccessor, state, sink, null);
                 return state;
             }
 
-            var semantics = block.FallThroughSuccessor?.Semantics ?? ControlFlowBranchSemantics.None;
             if (block.ConditionalSuccessor is null)
             {
                 var acquired = BeginStatement();

@@ -348,6 +348,42 @@ public class OWN001UseAfterReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A catch handler starts before an operation that may throw, never after the try's last one (System.Net.Quic's listener).
+        """
+        int M(bool keep)
+        {
+            byte* p = Api.Create(8);
+            try
+            {
+                Api.Fill(p, 8);
+                if (!keep)
+                {
+                    Api.Destroy(p);
+                    return 0;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                int read = Api.Read(p);
+                Api.Destroy(p);
+                return read;
+            }
+            int value = Api.Read(p);
+            Api.Destroy(p);
+            return value;
+        }
+        """,
+        // A field written through ref may hold anything afterwards (System.Net.Sockets' Socket).
+        """
+        IntPtr block = Marshal.AllocHGlobal(8);
+        void Swap(IntPtr next)
+        {
+            IntPtr old = block;
+            System.Threading.Volatile.Write(ref block, next);
+            Marshal.FreeHGlobal(old);
+            Marshal.WriteByte(block, 1);
+        }
+        """,
         // The success-flag idiom: the finally releases only when the try did not finish, and the try finished.
         """
         [return: Owned("native")] byte* M(int n)

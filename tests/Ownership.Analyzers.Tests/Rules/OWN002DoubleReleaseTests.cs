@@ -9,6 +9,23 @@ public class OWN002DoubleReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A call after the release may throw: the handler may start after the release.
+        """
+        static void Log() { }
+        void M()
+        {
+            byte* p = Api.Create(8);
+            try
+            {
+                Api.Destroy(p);
+                Log();
+            }
+            catch (InvalidOperationException)
+            {
+                {|OWN002:Api.Destroy(p)|};
+            }
+        }
+        """,
         // A variable that holds one resource or the other, depending on the path, releases whichever it holds: twice.
         """
         void M(bool a)
