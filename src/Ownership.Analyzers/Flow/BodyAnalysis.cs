@@ -437,7 +437,10 @@ namespace Ownership.Analyzers.Flow
             return ReferenceEquals(region, graph.Root) ? null : region.EnclosingRegion;
         }
 
-        /// <summary>A catch handler may start anywhere in its <c>try</c>: join every state seen there into its entry.</summary>
+        /// <summary>
+        /// A catch handler may start anywhere in its <c>try</c>: join every state seen there into its entry, after the
+        /// <c>finally</c> blocks (a <c>using</c>'s dispose) the exception runs on its way out.
+        /// </summary>
         private bool JoinIntoHandlers(BasicBlock block, FlowState state, FlowState?[] inStates, bool[] dirty)
         {
             var changed = false;
@@ -448,6 +451,12 @@ namespace Ownership.Analyzers.Flow
 
             for (var region = block.EnclosingRegion; region is not null; region = Outer(region))
             {
+                if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion?.Kind == ControlFlowRegionKind.TryAndFinally)
+                {
+                    state = RunFinally(region.EnclosingRegion.NestedRegions[1], state);
+                    continue;
+                }
+
                 if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion?.Kind != ControlFlowRegionKind.TryAndCatch)
                 {
                     continue;

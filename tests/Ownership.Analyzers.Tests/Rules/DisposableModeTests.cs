@@ -202,6 +202,73 @@ public class DisposableModeTests
     }
 
     [Fact]
+    public Task Track_all_a_catch_handler_starts_after_the_using_blocks_the_exception_left()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                int Disposed(Stream source)
+                {
+                    var writer = new StringWriter();
+                    try
+                    {
+                        using (writer)
+                        {
+                            writer.Write(source.ReadByte());
+                        }
+
+                        return 1;
+                    }
+                    catch (IOException)
+                    {
+                        return 0;
+                    }
+                }
+
+                int Leaks(Stream source)
+                {
+                    var writer = {|OWN003:new StringWriter()|};
+                    try
+                    {
+                        writer.Write(source.ReadByte());
+                        writer.Dispose();
+                        return 1;
+                    }
+                    catch (IOException)
+                    {
+                        return 0;
+                    }
+                }
+                """),
+            EditorConfig = TrackAll,
+        });
+    }
+
+    [Fact]
+    public Task Track_all_close_releases_a_disposable()
+    {
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                void Closed()
+                {
+                    var stream = new MemoryStream();
+                    stream.WriteByte(1);
+                    stream.Close();
+                }
+
+                int UsedAfterClose()
+                {
+                    var stream = new MemoryStream();
+                    stream.Close();
+                    return {|OWN001:stream|}.ReadByte();
+                }
+                """),
+            EditorConfig = TrackAll,
+        });
+    }
+
+    [Fact]
     public Task Track_all_leave_open_keeps_the_stream_with_the_caller()
     {
         return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest

@@ -242,6 +242,15 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Close is a disposable's release, and a TextReader's Close override its release method (System.Xml's XmlTextReader).
+        """
+        public sealed class Forwarding : TextReader
+        {
+            [Owned] private readonly TextReader _inner = new StringReader("x");
+            public override int Read() => _inner.Read();
+            public override void Close() => _inner.Close();
+        }
+        """,
         // A SafeHandle releases in ReleaseHandle, which the runtime calls from Dispose.
         """
         public sealed unsafe class NativeBlockHandle : SafeHandle
