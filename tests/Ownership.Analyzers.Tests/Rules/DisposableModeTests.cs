@@ -207,21 +207,21 @@ public class DisposableModeTests
         return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
         {
             Source = TestCode.Members("""
-                int Disposed(Stream source)
+                void Disposed(Stream source)
                 {
-                    var writer = new StringWriter();
-                    try
+                    while (source.CanRead)
                     {
-                        using (writer)
+                        try
                         {
-                            writer.Write(source.ReadByte());
+                            using (var writer = new StringWriter())
+                            {
+                                writer.Write(source.ReadByte());
+                            }
                         }
-
-                        return 1;
-                    }
-                    catch (IOException)
-                    {
-                        return 0;
+                        catch (IOException)
+                        {
+                            return;
+                        }
                     }
                 }
 

@@ -198,6 +198,23 @@ public class OWN003LeakTests
 
     public static TheoryData<string> Silent => new()
     {
+        // An exception in the inner try runs its finally before the outer catch sees it: the block is released there.
+        """
+        int M(Stream source)
+        {
+            byte* p = Api.Create(8);
+            try
+            {
+                try { Api.Fill(p, source.ReadByte()); }
+                finally { Api.Destroy(p); }
+                return 1;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+        """,
         // The compiler captures the element, or the other object's property, before the branches of the value: the store
         // still goes there (Npgsql's data sources and readers).
         "byte*[] slots = new byte*[4]; void M(bool big, int i) { slots[i] = big ? Api.Create(64) : Api.Create(8); }",
