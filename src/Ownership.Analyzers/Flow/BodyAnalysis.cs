@@ -48,6 +48,7 @@ namespace Ownership.Analyzers.Flow
         private FlowState?[]? handlerInStates;
         private bool[]? handlerDirty;
         private bool handlersChanged;
+        private readonly Dictionary<IOperation, bool> mayThrow = new Dictionary<IOperation, bool>();
         private readonly ExclusiveGuards guards;
         private readonly int resourceCapacity;
         private readonly List<FlowState> scratchStates = new List<FlowState>();
@@ -535,6 +536,18 @@ namespace Ownership.Analyzers.Flow
 
         /// <summary>A statement that calls something other than a deallocator may throw.</summary>
         private bool MayThrow(IOperation statement)
+        {
+            // Asked again on every pass over a try block: answered once per statement.
+            if (!mayThrow.TryGetValue(statement, out var answer))
+            {
+                answer = CallsOtherThanRelease(statement);
+                mayThrow.Add(statement, answer);
+            }
+
+            return answer;
+        }
+
+        private bool CallsOtherThanRelease(IOperation statement)
         {
             foreach (var operation in statement.DescendantsAndSelf())
             {
