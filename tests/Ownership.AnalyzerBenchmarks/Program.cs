@@ -9,6 +9,7 @@ namespace Ownership.AnalyzerBenchmarks;
 
 /// <summary>
 /// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3] [--profile huge|corpus|plain [--allocations] [--driver-only] [--baseline FOLDER]]
+/// [--scan FOLDER [--refs FOLDER]… [--track-all] [--baseline FOLDER]] (see Scan)
 /// Prints, as Markdown, medians of <c>--repeat</c> runs after one warm-up, and the ratios docs/performance.md records.
 /// </summary>
 public static class Program
@@ -18,6 +19,12 @@ public static class Program
         var files = Argument(args, "--files", 40);
         var repeat = Argument(args, "--repeat", 3);
         var hugeLines = Argument(args, "--huge-lines", 3000);
+
+        var scan = Array.IndexOf(args, "--scan");
+        if (scan >= 0 && scan + 1 < args.Length)
+        {
+            return Scan.Run(args, scan);
+        }
 
         var sets = AnalyzerSets.Load();
         if (Array.IndexOf(args, "--contracts") >= 0)
