@@ -747,6 +747,7 @@ namespace Ownership.Analyzers.Flow
                 return;
             }
 
+            value = WithoutOthersValues(value, state);
             foreach (var id in Bits(value))
             {
                 var resource = resources[id];
@@ -814,6 +815,37 @@ namespace Ownership.Analyzers.Flow
         {
             return state.Has(StateFlags.Transferred) && !state.Has(StateFlags.Released) &&
                    state.Site is IObjectCreationOperation or IInvocationOperation { TargetMethod.MethodKind: MethodKind.Constructor };
+        }
+
+        /// <summary>
+        /// <c>var w = own ? new Writer() : given; …; if (own) w.Close();</c>: a release of a value that is either acquired
+        /// here or someone else's (a parameter's, a field's) releases the one acquired here; the other is no longer
+        /// followed, since which one the call gets depends on a condition the analysis does not correlate.
+        /// </summary>
+        private ulong WithoutOthersValues(ulong value, FlowState state)
+        {
+            var acquiredHere = 0UL;
+            var others = 0UL;
+            foreach (var id in Bits(value))
+            {
+                switch (resources[id].Kind)
+                {
+                    case ResourceKind.Owned:
+                        acquiredHere |= 1UL << id;
+                        break;
+                    case ResourceKind.FieldContent:
+                        others |= 1UL << id;
+                        break;
+                }
+            }
+
+            if (acquiredHere == 0 || others == 0)
+            {
+                return value;
+            }
+
+            Escape(others, state);
+            return value & ~others;
         }
 
         /// <summary>Releasing an object releases what its constructor adopted: writer.Dispose() closes the stream it was given.</summary>
