@@ -65,7 +65,7 @@ namespace Ownership.Analyzers.Contracts
             this.fileMethods = fileMethods;
             this.fileValues = fileValues;
             catalog = new CatalogContracts(compilation, CatalogLines, CatalogIndex);
-            namesWithContracts = new HashSet<string>(CatalogMethodNames) { "Dispose", "DisposeAsync", "Close", WellKnownMemberNames.InstanceConstructorName };
+            namesWithContracts = new HashSet<string>(CatalogMethodNames) { "Dispose", "DisposeAsync", WellKnownMemberNames.InstanceConstructorName };
             foreach (var listed in fileMethods.Keys)
             {
                 namesWithContracts.Add(listed.Name);
@@ -446,9 +446,8 @@ namespace Ownership.Analyzers.Contracts
                 return implemented;
             }
 
-            // Dispose() releases its receiver: the IDisposable contract itself. So does a disposable's Close() (Stream,
-            // TextReader, XmlReader, Socket, DbConnection: Close is Dispose by another name).
-            if ((method.Name == "Dispose" || method.Name == "DisposeAsync" || method.Name == "Close") && method.Parameters.Length == 0 && !method.IsStatic &&
+            // Dispose() releases its receiver: the IDisposable contract itself.
+            if ((method.Name == "Dispose" || method.Name == "DisposeAsync") && method.Parameters.Length == 0 && !method.IsStatic &&
                 IsDisposable(method.ContainingType))
             {
                 return new MethodContract(ValueContract.None, new ValueContract(ContractKind.Releases), ImmutableArray<ValueContract>.Empty);

@@ -161,7 +161,7 @@ namespace Ownership.Analyzers.Rules
                         calls.TryAdd((caller, target.OriginalDefinition), true);
                     }
                 }
-                else if (contract.This.Kind == ContractKind.Releases || contract.This.Kind == ContractKind.Transfers)
+                else if (contract.This.Kind == ContractKind.Releases || contract.This.Kind == ContractKind.Transfers || IsClose(target))
                 {
                     MarkReleased(caller, invocation.Instance);
                 }
@@ -299,6 +299,16 @@ namespace Ownership.Analyzers.Rules
                 var thisKind = contracts.GetMethod(method).This.Kind;
                 return thisKind == ContractKind.Releases || (method.Name is "Dispose" or "DisposeAsync" && method.Parameters.Length <= 1) ||
                        IsReleaseHook(method);
+            }
+
+            /// <summary>
+            /// <c>_reader.Close()</c> on a disposable (Stream, TextReader, XmlReader): Close is Dispose by another name, so a
+            /// release method that closes a field releases it. The flow does not treat Close as a release: a parameter's
+            /// writer closed on one pass of a loop would make every later write a use after release.
+            /// </summary>
+            private bool IsClose(IMethodSymbol method)
+            {
+                return method is { Name: "Close", IsStatic: false, Parameters.Length: 0 } && contracts.IsDisposable(method.ContainingType);
             }
 
             /// <summary>

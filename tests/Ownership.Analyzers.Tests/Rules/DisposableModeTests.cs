@@ -245,30 +245,6 @@ public class DisposableModeTests
     }
 
     [Fact]
-    public Task Track_all_close_releases_a_disposable()
-    {
-        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
-        {
-            Source = TestCode.Members("""
-                void Closed()
-                {
-                    var stream = new MemoryStream();
-                    stream.WriteByte(1);
-                    stream.Close();
-                }
-
-                int UsedAfterClose()
-                {
-                    var stream = new MemoryStream();
-                    stream.Close();
-                    return {|OWN001:stream|}.ReadByte();
-                }
-                """),
-            EditorConfig = TrackAll,
-        });
-    }
-
-    [Fact]
     public Task Track_all_leave_open_keeps_the_stream_with_the_caller()
     {
         return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
