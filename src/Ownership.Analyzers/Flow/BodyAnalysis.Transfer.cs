@@ -316,7 +316,7 @@ namespace Ownership.Analyzers.Flow
             }
 
             var variable = VariableOfAssignmentTarget(assignment.Target);
-            if (variable >= 0 && variables[variable] is ILocalSymbol { Type.SpecialType: SpecialType.System_Boolean } local && FlagOf(local) is var flag and >= 0)
+            if (variable >= 0 && variables[variable] is ILocalSymbol local && FlagOf(local) is var flag and >= 0)
             {
                 // ok = true: the flag's value is known until its next assignment; anything else, either value.
                 var bit = 1UL << flag;
@@ -796,14 +796,25 @@ namespace Ownership.Analyzers.Flow
                     resource.ReleaseSites.Add(call);
                 }
 
-                var gone = isTransfer ? StateFlags.Transferred : StateFlags.Released;
-                state.Resources[id] = new ResourceState((current.Flags & StateFlags.Escaped) | gone, call);
-                state.MarkGoneThroughHolders(1UL << id);
+                MarkGone(id, isTransfer ? StateFlags.Transferred : StateFlags.Released, call, state);
                 if (!isTransfer)
                 {
-                    MarkStale(BorrowsOf(1UL << id), call, state);
                     ReleaseAdopted(resource, call, state);
                 }
+            }
+        }
+
+        /// <summary>
+        /// <paramref name="call"/> releases or transfers a resource: so it is for every variable holding it, and a release
+        /// makes its borrows stale.
+        /// </summary>
+        private void MarkGone(int id, StateFlags gone, IOperation call, FlowState state)
+        {
+            state.Resources[id] = new ResourceState((state.Resources[id].Flags & StateFlags.Escaped) | gone, call);
+            state.MarkGoneThroughHolders(1UL << id);
+            if (gone == StateFlags.Released)
+            {
+                MarkStale(BorrowsOf(1UL << id), call, state);
             }
         }
 
@@ -861,9 +872,7 @@ namespace Ownership.Analyzers.Flow
                 var adopted = state.Resources[i];
                 if (i != owner.Id && IsAdopted(adopted) && ReferenceEquals(adopted.Site, creation))
                 {
-                    state.Resources[i] = new ResourceState((adopted.Flags & StateFlags.Escaped) | StateFlags.Released, call);
-                    state.MarkGoneThroughHolders(1UL << i);
-                    MarkStale(BorrowsOf(1UL << i), call, state);
+                    MarkGone(i, StateFlags.Released, call, state);
                 }
             }
         }

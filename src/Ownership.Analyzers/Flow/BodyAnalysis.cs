@@ -45,10 +45,11 @@ namespace Ownership.Analyzers.Flow
         private readonly HashSet<(int, int, int)> reported;
         private readonly bool[] isFinallyBlock;
         private readonly bool[] isInTryWithCatch;
-        private FlowState?[]? handlerInStates;
-        private bool[]? handlerDirty;
-        private bool handlersChanged;
         private readonly Dictionary<IOperation, bool> mayThrow = new Dictionary<IOperation, bool>();
+        private FlowState?[] inStates = Array.Empty<FlowState?>();
+        private bool[] dirty = Array.Empty<bool>();
+        private bool joiningHandlers;
+        private bool handlersChanged;
         private readonly ExclusiveGuards guards;
         private readonly int resourceCapacity;
         private readonly List<FlowState> scratchStates = new List<FlowState>();
@@ -119,7 +120,7 @@ namespace Ownership.Analyzers.Flow
         {
             CollectVariables();
             var blocks = graph.Blocks;
-            var inStates = new FlowState?[blocks.Length];
+            inStates = new FlowState?[blocks.Length];
             inStates[0] = CreateEntryState();
 
             // A body without loops (every branch goes to a later block) is run once, in block order, reporting as it
@@ -131,10 +132,9 @@ namespace Ownership.Analyzers.Flow
             // Round-robin in block order reaches the fixpoint quickly on the reducible graphs C# produces; a block is run
             // again only when its input changed since its last run, since the same input gives the same output.
             var scratch = new FlowState(VariableCount, resourceCapacity);
-            var dirty = new bool[blocks.Length];
+            dirty = new bool[blocks.Length];
             dirty[0] = true;
-            handlerInStates = inStates;
-            handlerDirty = dirty;
+            joiningHandlers = true;
             var changed = true;
             var passes = 0;
             while (changed && passes++ < 50 && !outOfRoom)
@@ -150,27 +150,14 @@ namespace Ownership.Analyzers.Flow
                     }
 
                     dirty[block.Ordinal] = false;
-                    changed |= JoinIntoHandlers(block, input, inStates, dirty);
                     handlersChanged = false;
+                    JoinIntoHandlers(block, input);
                     // The block runs on a scratch copy of its input: whatever is kept of it is cloned (sink, handlers, exit).
-                    var output = ProcessBlock(block, scratch.CopyFrom(input), (destination, state) =>
+                    ProcessBlock(block, scratch.CopyFrom(input), (destination, state) =>
                     {
-                        if (isFinallyBlock[destination.Ordinal])
+                        if (!isFinallyBlock[destination.Ordinal])
                         {
-                            return;
-                        }
-
-                        var existing = inStates[destination.Ordinal];
-                        if (existing is null)
-                        {
-                            inStates[destination.Ordinal] = state.Clone();
-                            dirty[destination.Ordinal] = true;
-                            changed = true;
-                        }
-                        else if (existing.JoinWith(state))
-                        {
-                            dirty[destination.Ordinal] = true;
-                            changed = true;
+                            changed |= JoinIntoBlock(destination.Ordinal, state);
                         }
                     });
                     changed |= handlersChanged;
@@ -188,7 +175,7 @@ namespace Ownership.Analyzers.Flow
             }
 
             // The reporting pass joins nothing into handlers: their inputs are final.
-            handlerInStates = null;
+            joiningHandlers = false;
             if (!inOrder)
             {
                 reporting = true;
@@ -238,7 +225,7 @@ namespace Ownership.Analyzers.Flow
         private FlowState ProcessBlock(BasicBlock block, FlowState state, Action<BasicBlock, FlowState> sink)
         {
             var leaveByException = reporting && leaksOnExceptionPaths;
-            var joinHandlers = isInTryWithCatch[block.Ordinal] && handlerInStates is not null;
+            var joinHandlers = isInTryWithCatch[block.Ordinal] && joiningHandlers;
             for (var i = 0; i < block.Operations.Length; i++)
             {
                 var operation = block.Operations[i];
@@ -254,7 +241,7 @@ namespace Ownership.Analyzers.Flow
                         // A catch handler may start here, before this operation's effects; the state before the block's
                         // first operation was joined as its input. What the last one did reaches no handler: nothing
                         // after it in the block can throw.
-                        handlersChanged |= JoinIntoHandlers(block, state, handlerInStates!, handlerDirty!);
+                        JoinIntoHandlers(block, state);
                     }
                 }
 
@@ -273,7 +260,7 @@ namespace Ownership.Analyzers.Flow
                  (block.BranchValue is not null && MayThrow(block.BranchValue))))
             {
                 // A throw, or a condition that calls something: the state here may reach a handler too.
-                handlersChanged |= JoinIntoHandlers(block, state, handlerInStates!, handlerDirty!);
+                JoinIntoHandlers(block, state);
             }
 
             if (block.BranchValue is null)
@@ -372,8 +359,8 @@ namespace Ownership.Analyzers.Flow
         {
             var blocks = graph.Blocks;
             var first = region.FirstBlockOrdinal;
-            var inStates = new FlowState?[region.LastBlockOrdinal - first + 1];
-            inStates[0] = input.Clone();
+            var regionInStates = new FlowState?[region.LastBlockOrdinal - first + 1];
+            regionInStates[0] = input.Clone();
             FlowState? result = null;
             var changed = true;
             var passes = 0;
@@ -382,7 +369,7 @@ namespace Ownership.Analyzers.Flow
                 changed = false;
                 for (var ordinal = first; ordinal <= region.LastBlockOrdinal; ordinal++)
                 {
-                    var blockInput = inStates[ordinal - first];
+                    var blockInput = regionInStates[ordinal - first];
                     if (blockInput is null)
                     {
                         continue;
@@ -396,10 +383,10 @@ namespace Ownership.Analyzers.Flow
                             return;
                         }
 
-                        var existing = inStates[destination.Ordinal - first];
+                        var existing = regionInStates[destination.Ordinal - first];
                         if (existing is null)
                         {
-                            inStates[destination.Ordinal - first] = state.Clone();
+                            regionInStates[destination.Ordinal - first] = state.Clone();
                             changed = true;
                         }
                         else
@@ -442,12 +429,11 @@ namespace Ownership.Analyzers.Flow
         /// A catch handler may start anywhere in its <c>try</c>: join every state seen there into its entry, after the
         /// <c>finally</c> blocks (a <c>using</c>'s dispose) the exception runs on its way out.
         /// </summary>
-        private bool JoinIntoHandlers(BasicBlock block, FlowState state, FlowState?[] inStates, bool[] dirty)
+        private void JoinIntoHandlers(BasicBlock block, FlowState state)
         {
-            var changed = false;
             if (state.Unreachable)
             {
-                return false;
+                return;
             }
 
             for (var region = block.EnclosingRegion; region is not null; region = Outer(region))
@@ -470,23 +456,26 @@ namespace Ownership.Analyzers.Flow
                         continue;
                     }
 
-                    var handlerEntry = sibling.FirstBlockOrdinal;
-                    var existing = inStates[handlerEntry];
-                    if (existing is null)
-                    {
-                        inStates[handlerEntry] = state.Clone();
-                        dirty[handlerEntry] = true;
-                        changed = true;
-                    }
-                    else if (existing.JoinWith(state))
-                    {
-                        dirty[handlerEntry] = true;
-                        changed = true;
-                    }
+                    handlersChanged |= JoinIntoBlock(sibling.FirstBlockOrdinal, state);
                 }
             }
+        }
 
-            return changed;
+        /// <summary>Joins <paramref name="state"/> into a block's input; true (and the block to run again) when it changed.</summary>
+        private bool JoinIntoBlock(int ordinal, FlowState state)
+        {
+            var existing = inStates[ordinal];
+            if (existing is null)
+            {
+                inStates[ordinal] = state.Clone();
+            }
+            else if (!existing.JoinWith(state))
+            {
+                return false;
+            }
+
+            dirty[ordinal] = true;
+            return true;
         }
 
         /// <summary>With the option on: an exception here runs the enclosing <c>finally</c> blocks and leaves the body, unless caught.</summary>
