@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -27,6 +28,9 @@ internal sealed class RunResult
     /// <summary>Bytes allocated (by the analyzer driver and the analyzers) while the analyzers ran.</summary>
     public long Allocated { get; init; }
 
+    /// <summary>Garbage collections (of any generation) while the analyzers ran: each lands in some analyzer's time.</summary>
+    public int Collections { get; init; }
+
     public Dictionary<string, int> DiagnosticsById { get; init; } = new();
 
     public List<string> Crashes { get; init; } = new();
@@ -44,6 +48,16 @@ internal static class Measurement
     private static readonly Lazy<ImmutableArray<MetadataReference>> LazyReferences = new(LoadReferences);
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    /// <summary>The allocation budget of --no-collections' region: more than every analyzer together allocates on the 4× corpus.</summary>
+    private const long NoCollectionsBudget = 3L << 30;
+
+    /// <summary>
+    /// Whether the analyzers run inside a no-GC region (<c>--no-collections</c>). The runtime caps the gen-0 budget that
+    /// <c>DOTNET_GCgen0size</c> asks for, so the 4× corpus still had collections with it; a region has none until its
+    /// budget is spent (then it ends, and the run counts its collections).
+    /// </summary>
+    public static bool NoCollections { get; set; }
 
     /// <summary>Runs <paramref name="analyzers"/> (none: the compiler alone) over a fresh compilation of <paramref name="files"/>.</summary>
     public static RunResult Run(IReadOnlyList<CorpusFile> files, ImmutableArray<DiagnosticAnalyzer> analyzers)
@@ -70,10 +84,19 @@ internal static class Measurement
         var compile = stopwatch.Elapsed;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
+        // With --no-collections, no collection lands in an analyzer's time, however large the heap (the 4× corpus).
+        var noCollections = NoCollections && GC.TryStartNoGCRegion(NoCollectionsBudget);
+        var collectionsBefore = GC.CollectionCount(0);
         AllocationSampler.Active = true;
         var result = withAnalyzers.GetAnalysisResultAsync(CancellationToken.None).GetAwaiter().GetResult();
         AllocationSampler.Active = false;
+        if (noCollections && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+        {
+            GC.EndNoGCRegion();
+        }
+
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        var collections = GC.CollectionCount(0) - collectionsBefore;
         var diagnostics = compilerDiagnostics.AddRange(result.GetAllDiagnostics());
         stopwatch.Stop();
 
@@ -88,7 +111,7 @@ internal static class Measurement
             crashes.Enqueue(crash.GetMessage());
         }
 
-        return new RunResult { Wall = stopwatch.Elapsed, Compile = compile, AnalyzerTimes = times, DiagnosticsById = Count(diagnostics), Crashes = crashes.ToList(), Allocated = allocated };
+        return new RunResult { Wall = stopwatch.Elapsed, Compile = compile, AnalyzerTimes = times, DiagnosticsById = Count(diagnostics), Crashes = crashes.ToList(), Allocated = allocated, Collections = collections };
     }
 
     /// <summary>

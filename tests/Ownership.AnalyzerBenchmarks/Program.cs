@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Ownership.AnalyzerBenchmarks;
 
 /// <summary>
-/// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3] [--profile huge|corpus|plain [--allocations] [--driver-only] [--baseline FOLDER]]
+/// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3 --no-collections] [--profile huge|corpus|plain [--allocations] [--driver-only] [--baseline FOLDER]]
 /// [--scan FOLDER [--refs FOLDER]… [--track-all] [--baseline FOLDER]] (see Scan)
 /// Prints, as Markdown, medians of <c>--repeat</c> runs after one warm-up, and the ratios docs/performance.md records.
 /// </summary>
@@ -19,6 +19,7 @@ public static class Program
         var files = Argument(args, "--files", 40);
         var repeat = Argument(args, "--repeat", 3);
         var hugeLines = Argument(args, "--huge-lines", 3000);
+        Measurement.NoCollections = Array.IndexOf(args, "--no-collections") >= 0;
 
         var scan = Array.IndexOf(args, "--scan");
         if (scan >= 0 && scan + 1 < args.Length)
@@ -111,7 +112,7 @@ public static class Program
             foreach (var run in runs)
             {
                 var each = string.Join(", ", sets.Ownership.Select(a => $"{a.GetType().Name} {Ms(run.TimeOf(new[] { a }))}"));
-                Console.WriteLine($"Ownership {Ms(run.TimeOf(sets.Ownership))} ({each}); allocated by Ownership {(run.Allocated - driverAllocated) >> 10:N0} KiB (driver alone {driverAllocated >> 10:N0} KiB)");
+                Console.WriteLine($"Ownership {Ms(run.TimeOf(sets.Ownership))} ({each}); allocated by Ownership {(run.Allocated - driverAllocated) >> 10:N0} KiB (driver alone {driverAllocated >> 10:N0} KiB); {run.Collections} collections");
             }
 
             Console.WriteLine("Diagnostics in the last run: " + string.Join(", ", Summary(runs[^1].DiagnosticsById)));
@@ -129,7 +130,8 @@ public static class Program
         var allOwnershipLast = sets.NetAnalyzers.AddRange(sets.IDisposableAnalyzers).AddRange(ownership);
         Console.WriteLine($"# Ownership analyzer benchmark ({DateTime.UtcNow:yyyy-MM-dd})");
         Console.WriteLine();
-        Console.WriteLine($"Runtime {Environment.Version}, {Environment.ProcessorCount} cores; single-threaded compilation and analysis; median of {repeat} runs after one warm-up.");
+        Console.WriteLine($"Runtime {Environment.Version}, {Environment.ProcessorCount} cores; single-threaded compilation and analysis; median of {repeat} runs after one warm-up; " +
+                          (Measurement.NoCollections ? "analyzers run in a no-GC region (--no-collections)." : "collections allowed."));
         Console.WriteLine($"Analyzers: Ownership {ownership.Length} types ({string.Join(", ", ownership.Select(a => a.GetType().Name))}); NetAnalyzers {sets.NetAnalyzers.Length} types (CA2000 in {Names(sets.Ca2000)}, CA2213 in {Names(sets.Ca2213)}); IDisposableAnalyzers {sets.IDisposableAnalyzers.Length} types.");
         Console.WriteLine();
 
@@ -213,7 +215,7 @@ public static class Program
         Report(ownership4Runs.SelectMany(r => r.Crashes));
         Console.WriteLine($"## Corpus 4×: {corpus4.Count} files, {corpus4.Sum(f => LineCount(f.Text)):N0} lines");
         Console.WriteLine();
-        Console.WriteLine($"compilation {Ms(compile4)} ({Ratio(compile4, compile1)} of 1×); Ownership {Ms(ownership4)} against {Ms(ownership1)} for 1× in the same rounds ({scalingRatio:F2}×, median of per-round ratios)");
+        Console.WriteLine($"compilation {Ms(compile4)} ({Ratio(compile4, compile1)} of 1×); Ownership {Ms(ownership4)} against {Ms(ownership1)} for 1× in the same rounds ({scalingRatio:F2}×, median of per-round ratios); collections during the analyzers: {MedianCount(ownership4Runs)} (4×), {MedianCount(ownership1Runs)} (1×)");
         Console.WriteLine();
 
         // One huge method: deep nesting, 50 tracked values.
@@ -266,6 +268,8 @@ public static class Program
 
     /// <summary>The median of the runs' allocated bytes (the upper middle one of an even count).</summary>
     private static long MedianBytes(IReadOnlyList<RunResult> runs) => runs.Select(r => r.Allocated).OrderBy(bytes => bytes).ElementAt(runs.Count / 2);
+
+    private static int MedianCount(IReadOnlyList<RunResult> runs) => runs.Select(r => r.Collections).OrderBy(n => n).ElementAt(runs.Count / 2);
 
     private static double MedianRatio(IEnumerable<(TimeSpan Value, TimeSpan Reference)> pairs)
     {
