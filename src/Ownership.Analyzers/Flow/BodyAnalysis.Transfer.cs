@@ -144,9 +144,10 @@ namespace Ownership.Analyzers.Flow
                     return 0;
                 case OperationKind.Invocation:
                     var invocation = (IInvocationOperation)operation;
-                    if (IsAddressConversion(invocation.TargetMethod, invocation.Arguments))
+                    if (IsAddressConversion(invocation.TargetMethod, invocation.Arguments) ||
+                        (invocation.TargetMethod.Name == "GetValueOrDefault" && invocation.Arguments.IsEmpty && IsNullable(invocation.Instance)))
                     {
-                        // address.ToPointer(): the same address, as a cast would give it.
+                        // address.ToPointer(), address?.GetValueOrDefault(): the same address, as a cast would give it.
                         return Evaluate(invocation.Instance, state);
                     }
 
@@ -186,9 +187,14 @@ namespace Ownership.Analyzers.Flow
                     switch (property.Property.Name)
                     {
                         case "IsAllocated":
-                            // Asking a GCHandle whether it is allocated is how code avoids a double Free.
+                        case "HasValue" when IsNullable(property.Instance):
+                            // Asking a GCHandle whether it is allocated, or a nullable address whether it has one, is how
+                            // code avoids a double Free.
                             Evaluate(property.Instance, state);
                             return 0;
+                        case "Value" when IsNullable(property.Instance):
+                            // nint? address: its Value is the address.
+                            return Evaluate(property.Instance, state);
                         case "Length" or "IsEmpty" when property.Instance?.Type?.IsRefLikeType == true:
                             // A span's length lives in the span, not in the storage it points to.
                             Evaluate(property.Instance, state);
@@ -281,6 +287,12 @@ namespace Ownership.Analyzers.Flow
             return method.MethodKind == MethodKind.Constructor
                 ? arguments.Length == 1 && arguments[0].Value.Type?.TypeKind == TypeKind.Pointer
                 : method.Name == "ToPointer" && !method.IsStatic;
+        }
+
+        /// <summary>An instance of <see cref="Nullable{T}"/>: a value that may be missing, as a null reference may.</summary>
+        private static bool IsNullable(IOperation? instance)
+        {
+            return instance?.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
         }
 
         private static bool IsAddress(ITypeSymbol? type)
@@ -401,8 +413,8 @@ namespace Ownership.Analyzers.Flow
                 return stored;
             }
 
-            // The value may be kept there.
-            if (!IsMemoryStore(target) && !IsStoreIntoLocalValue(target))
+            // The value may be kept there. Where half-typed code stores it cannot be told.
+            if (!IsMemoryStore(target) && !IsStoreIntoLocalValue(target) && !HasInvalidPart(target))
             {
                 CheckStore(assignment, target, stored, state);
             }
@@ -1129,6 +1141,9 @@ namespace Ownership.Analyzers.Flow
                     }
 
                     break;
+                case IPropertyReferenceOperation { Property.Name: "HasValue" } hasValue when IsNullable(hasValue.Instance):
+                    RefineNull(hasValue.Instance!, isNull: !whenTrue, state);
+                    break;
                 case IPropertyReferenceOperation { Property.Name: "IsAllocated" } allocated:
                     // GCHandle.Free zeroes the handle it is called on, so IsAllocated tells released from held.
                     foreach (var id in Bits(Peek(allocated.Instance, state)))
@@ -1320,9 +1335,11 @@ namespace Ownership.Analyzers.Flow
         private void CheckDanglingFields(FlowState state)
         {
             // A finalizer is the last thing to run on its object, and the runtime calls a SafeHandle's ReleaseHandle once:
-            // what either leaves in a field is never seen again.
+            // what either leaves in a field is never seen again. A readonly struct cannot reset its fields, nor itself:
+            // its release method (a pooled lease's Return) has nothing to fix, and its copies keep the value anyway.
             if (method is null || method.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction or MethodKind.Destructor ||
-                method is { IsOverride: true, Name: "ReleaseHandle", Parameters.Length: 0 })
+                method is { IsOverride: true, Name: "ReleaseHandle", Parameters.Length: 0 } ||
+                method.ContainingType is { TypeKind: TypeKind.Struct, IsReadOnly: true })
             {
                 return;
             }
@@ -1339,7 +1356,8 @@ namespace Ownership.Analyzers.Flow
                     var resource = resources[id];
                     var current = state.Resources[id];
                     if (!resource.IsDisposable && resource.Kind != ResourceKind.Borrow && current.Has(StateFlags.Gone) && current.Site is { } release &&
-                        !IsReleasedInPlace(release, field))
+                        !IsReleasedInPlace(release, field) && !DanglingFieldExemptions.RunsOnce(release.Syntax, method.ContainingType) &&
+                        !DanglingFieldExemptions.IsResetByEveryCaller(method, BackingFields.Declared(field), cancellationToken))
                     {
                         if (IsFirstReport(9, release, id))
                         {
@@ -1541,6 +1559,20 @@ namespace Ownership.Analyzers.Flow
                 IFlowCaptureReferenceOperation capture => newValueCaptures.Contains(capture.Id),
                 _ => false,
             };
+        }
+
+        /// <summary>A store target that does not bind, or one whose object does not (<c>ptr[2].pv</c> with an unknown type).</summary>
+        private static bool HasInvalidPart(IOperation target)
+        {
+            for (IOperation? part = target; part is not null; part = (part as IMemberReferenceOperation)?.Instance ?? (part as IArrayElementReferenceOperation)?.ArrayReference)
+            {
+                if (part.Kind == OperationKind.Invalid || part.Type?.TypeKind == TypeKind.Error)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

@@ -9,6 +9,15 @@ public class OWN002DoubleReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Value is the address itself: freeing it twice is a double free.
+        """
+        public void Create()
+        {
+            nint? descriptor = Marshal.AllocHGlobal(16);
+            Marshal.FreeHGlobal(descriptor.Value);
+            {|OWN002:Marshal.FreeHGlobal(descriptor.Value)|};
+        }
+        """,
         // A call after the release may throw: the handler may start after the release.
         """
         static void Log() { }

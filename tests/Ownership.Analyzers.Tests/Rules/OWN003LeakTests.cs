@@ -9,6 +9,15 @@ public class OWN003LeakTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Released only where the nullable address has none.
+        """
+        public void Create(bool secured)
+        {
+            nint? descriptor = null;
+            if (secured) descriptor = {|OWN003:Marshal.AllocHGlobal(16)|};
+            if (!descriptor.HasValue) Console.WriteLine("none");
+        }
+        """,
         // Only the value stored is kept: the other branch's is still this body's to release.
         "byte*[] slots = new byte*[4]; void M(bool big, int i) { byte* spare = {|OWN003:Api.Create(8)|}; slots[i] = big ? Api.Create(64) : null; }",
         "void M() { byte* p = (byte*){|OWN003:Marshal.AllocHGlobal(16)|}.ToPointer(); p[0] = 1; }",
@@ -198,6 +207,29 @@ public class OWN003LeakTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A nullable address: HasValue is its null test, Value the address (HttpSys's request queue).
+        """
+        public void Create(bool secured)
+        {
+            nint? descriptor = null;
+            try
+            {
+                if (secured) descriptor = Marshal.AllocHGlobal(16);
+                Console.WriteLine(descriptor.HasValue);
+            }
+            finally
+            {
+                if (descriptor.HasValue) Marshal.FreeHGlobal(descriptor.Value);
+            }
+        }
+        """,
+        """
+        public void Create(bool secured)
+        {
+            IntPtr? descriptor = secured ? Marshal.AllocHGlobal(16) : null;
+            if (descriptor != null) Marshal.FreeHGlobal(descriptor.GetValueOrDefault());
+        }
+        """,
         // An exception in the inner try runs its finally before the outer catch sees it: the block is released there.
         """
         int M(Stream source)

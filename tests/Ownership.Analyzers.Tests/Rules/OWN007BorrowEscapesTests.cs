@@ -336,4 +336,36 @@ public class OWN007BorrowEscapesTests
             public void Start(Grid grid) => view = grid.Copy;
         }
         """);
+
+    [Fact]
+    public Task Stays_silent_where_half_typed_code_stores_a_pinned_pointer() => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+    {
+        // The struct's type does not bind (a missing reference, or one not typed yet): where the store goes cannot be told.
+        Source = TestCode.Members("""
+            Holder? holder;
+            public void Describe(string name)
+            {
+                Unknown* buffers = stackalloc Unknown[3];
+                fixed (char* text = name)
+                {
+                    buffers[2].pvBuffer = (nint)text;
+                    holder!.Missing.pvBuffer = (nint)text;
+                }
+            }
+            """, "public sealed class Holder { }\n"),
+        AllowCompilerErrors = true,
+    });
+
+    [Fact]
+    public Task Flags_a_pinned_pointer_stored_in_a_field_of_a_struct_this_object_keeps() => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members("""
+        public struct Chunk { public nint pvBuffer; }
+        Chunk chunk;
+        public void Describe(string name)
+        {
+            fixed (char* text = name)
+            {
+                {|OWN007:chunk.pvBuffer = (nint)text|};
+            }
+        }
+        """));
 }

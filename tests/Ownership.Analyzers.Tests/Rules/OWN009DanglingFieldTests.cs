@@ -9,6 +9,45 @@ public class OWN009DanglingFieldTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A guard whose flag is never set stops nothing.
+        """
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+        bool disposed;
+        public void Dispose()
+        {
+            if (!disposed)
+            {
+                {|OWN009:ArrayPool<byte>.Shared.Return(buffer)|};
+            }
+        }
+        """,
+        // A local flag guards one call, not the next.
+        """
+        IntPtr handle = Marshal.AllocHGlobal(16);
+        public void Dispose()
+        {
+            bool done = false;
+            if (done) return;
+            done = true;
+            {|OWN009:Marshal.FreeHGlobal(handle)|};
+        }
+        """,
+        // A helper that one caller does not follow with a reset.
+        """
+        byte[] items = ArrayPool<byte>.Shared.Rent(16);
+        private void ReturnBuffer() { {|OWN009:ArrayPool<byte>.Shared.Return(items)|}; }
+        public void Grow(int n) { var bigger = ArrayPool<byte>.Shared.Rent(n); ReturnBuffer(); items = bigger; }
+        public void Dispose() { ReturnBuffer(); }
+        """,
+        // A struct that is not readonly can reset its field.
+        """
+        public struct Lease
+        {
+            private byte[] _buffer;
+            public Lease(int size) { _buffer = ArrayPool<byte>.Shared.Rent(size); }
+            public void Return() { {|OWN009:ArrayPool<byte>.Shared.Return(_buffer)|}; }
+        }
+        """,
         // Free on a copy of the handle leaves the field holding it.
         """
         GCHandle pin;
@@ -200,6 +239,58 @@ public class OWN009DanglingFieldTests
 
     public static TheoryData<string> Silent => new()
     {
+        // The disposed-flag idiom: a second Dispose does not return the array again.
+        """
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+        bool disposed;
+        public void Dispose()
+        {
+            if (!disposed)
+            {
+                disposed = true;
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        """,
+        """
+        IntPtr handle = Marshal.AllocHGlobal(16);
+        bool _disposed;
+        protected virtual void Dispose(bool disposing)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            Marshal.FreeHGlobal(handle);
+            _disposed = true;
+        }
+        """,
+        """
+        IntPtr handle = Marshal.AllocHGlobal(16);
+        int _disposed;
+        public void Dispose()
+        {
+            if (System.Threading.Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            Marshal.FreeHGlobal(handle);
+        }
+        """,
+        // A private helper whose every caller resets the field at once (ArrayBuilder's ReturnBuffer).
+        """
+        byte[] items = ArrayPool<byte>.Shared.Rent(16);
+        private void ReturnBuffer() { ArrayPool<byte>.Shared.Return(items); }
+        public void Grow(int n) { var bigger = ArrayPool<byte>.Shared.Rent(n); ReturnBuffer(); items = bigger; }
+        public void Clear() { ReturnBuffer(); this.items = Array.Empty<byte>(); }
+        """,
+        // A readonly struct cannot reset its fields: its Return has nothing to fix.
+        """
+        public readonly struct Lease
+        {
+            public byte[] Buffer { get; }
+            public Lease(byte[] buffer) { Buffer = buffer; }
+            public void Return() { ArrayPool<byte>.Shared.Return(Buffer); }
+        }
+        """,
         // A struct's Dispose that resets itself whole (ValueStringBuilder): every field is default afterwards.
         """
         public struct Builder

@@ -1,0 +1,233 @@
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Ownership.Analyzers.Flow
+{
+    /// <summary>
+    /// Where a field left holding a released value is never released or read again, read from the syntax (OWN009 is
+    /// judged only when a body is about to report it, so this runs rarely): a release that runs once per object, and a
+    /// private helper whose every caller resets the field right after calling it.
+    /// </summary>
+    internal static class DanglingFieldExemptions
+    {
+        /// <summary>
+        /// The disposed-flag idiom: the release sits under <c>if (!_disposed) { _disposed = true; … }</c>, or after
+        /// <c>if (_disposed) return;</c> in a block that sets <c>_disposed = true</c>, or after
+        /// <c>if (Interlocked.Exchange(ref _disposed, 1) != 0) return;</c>. A second call cannot release again.
+        /// <c>_disposed</c> must be a member of <paramref name="type"/>: a local flag guards one call, not the next.
+        /// </summary>
+        public static bool RunsOnce(SyntaxNode release, INamedTypeSymbol type)
+        {
+            var child = release;
+            for (var parent = release.Parent; parent is not null && !IsBodyBoundary(parent); child = parent, parent = parent.Parent)
+            {
+                if (parent is IfStatementSyntax ifStatement && ReferenceEquals(child, ifStatement.Statement) &&
+                    GuardsFirstRun(ifStatement.Condition, ifStatement.Statement, type))
+                {
+                    return true;
+                }
+
+                if (parent is BlockSyntax block)
+                {
+                    var index = block.Statements.IndexOf((StatementSyntax)child);
+                    for (var i = 0; i < index; i++)
+                    {
+                        if (block.Statements[i] is IfStatementSyntax { Else: null } guard && LeavesBody(guard.Statement) &&
+                            StopsLaterRuns(guard.Condition, block, i, type))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// A private helper (<c>ReturnBuffer()</c>) that releases <paramref name="field"/>, where every call in the type is a
+        /// statement followed at once by an assignment to the field (<c>ReturnBuffer(); _items = bigger;</c>).
+        /// </summary>
+        public static bool IsResetByEveryCaller(IMethodSymbol method, ISymbol field, CancellationToken cancellationToken)
+        {
+            if (method.DeclaredAccessibility != Accessibility.Private || method.MethodKind != MethodKind.Ordinary || method.IsVirtual ||
+                method.IsOverride || method.IsAbstract || !method.ExplicitInterfaceImplementations.IsEmpty)
+            {
+                return false;
+            }
+
+            var calls = 0;
+            foreach (var reference in method.ContainingType.DeclaringSyntaxReferences)
+            {
+                foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+                {
+                    if (node is not IdentifierNameSyntax name || name.Identifier.ValueText != method.Name)
+                    {
+                        continue;
+                    }
+
+                    // Any mention of the name but a call statement followed by the reset (a method group, an argument, a
+                    // call inside an expression) leaves the question open: report.
+                    var call = name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && ReferenceEquals(access.Name, name)
+                        ? access.Parent
+                        : name.Parent;
+                    if (call is not InvocationExpressionSyntax invocation || invocation.Parent is not ExpressionStatementSyntax statement ||
+                        statement.Parent is not BlockSyntax block)
+                    {
+                        return false;
+                    }
+
+                    var next = block.Statements.IndexOf(statement) + 1;
+                    if (next >= block.Statements.Count || !Assigns(block.Statements[next], field.Name))
+                    {
+                        return false;
+                    }
+
+                    calls++;
+                }
+            }
+
+            return calls > 0;
+        }
+
+        private static bool IsBodyBoundary(SyntaxNode node)
+        {
+            return node is MemberDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax;
+        }
+
+        /// <summary><c>if (!_disposed) { _disposed = true; … }</c> or <c>if (Interlocked.Exchange(ref _disposed, 1) == 0)</c>.</summary>
+        private static bool GuardsFirstRun(ExpressionSyntax condition, StatementSyntax guarded, INamedTypeSymbol type)
+        {
+            condition = Unparenthesized(condition);
+            if (condition is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } not)
+            {
+                var operand = Unparenthesized(not.Operand);
+                return (FlagName(operand, type) is { } flag && SetsFlag(guarded, flag)) || IsExchange(operand, type);
+            }
+
+            return condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals &&
+                   IsZero(equals.Right) && IsExchange(Unparenthesized(equals.Left), type);
+        }
+
+        /// <summary>
+        /// <c>if (_disposed) return;</c> with <c>_disposed = true</c> set later in <paramref name="block"/>, or
+        /// <c>if (Interlocked.Exchange(ref _disposed, 1) != 0) return;</c>.
+        /// </summary>
+        private static bool StopsLaterRuns(ExpressionSyntax condition, BlockSyntax block, int guardIndex, INamedTypeSymbol type)
+        {
+            condition = Unparenthesized(condition);
+            if (FlagName(condition, type) is { } flag)
+            {
+                for (var i = guardIndex + 1; i < block.Statements.Count; i++)
+                {
+                    if (SetsFlag(block.Statements[i], flag))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            return IsExchange(condition, type) ||
+                   (condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } notEquals &&
+                    IsZero(notEquals.Right) && IsExchange(Unparenthesized(notEquals.Left), type));
+        }
+
+        /// <summary><c>Interlocked.Exchange(ref _disposed, …)</c> or <c>Interlocked.CompareExchange(ref _disposed, …)</c> on a member.</summary>
+        private static bool IsExchange(ExpressionSyntax expression, INamedTypeSymbol type)
+        {
+            return expression is InvocationExpressionSyntax
+            {
+                Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Exchange" or "CompareExchange" } call,
+                ArgumentList.Arguments: { Count: >= 2 } arguments,
+            } && call.Expression is IdentifierNameSyntax { Identifier.ValueText: "Interlocked" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Interlocked" } &&
+                   arguments[0].RefKindKeyword.IsKind(SyntaxKind.RefKeyword) && FlagName(arguments[0].Expression, type) is not null;
+        }
+
+        /// <summary>The name of an instance field or property of <paramref name="type"/> read as <c>_f</c> or <c>this._f</c>.</summary>
+        private static string? FlagName(ExpressionSyntax expression, INamedTypeSymbol type)
+        {
+            var name = expression switch
+            {
+                IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member } => member.Identifier.ValueText,
+                _ => null,
+            };
+            if (name is null)
+            {
+                return null;
+            }
+
+            foreach (var member in type.GetMembers(name))
+            {
+                if (member is IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false })
+                {
+                    return name;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Whether <paramref name="node"/> contains <c>flag = true</c>.</summary>
+        private static bool SetsFlag(SyntaxNode node, string flag)
+        {
+            foreach (var descendant in node.DescendantNodesAndSelf())
+            {
+                if (descendant is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.TrueLiteralExpression } } assignment &&
+                    TargetName(assignment.Left) == flag)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether the statement is <c>field = …;</c> or <c>this.field = …;</c>.</summary>
+        private static bool Assigns(StatementSyntax statement, string field)
+        {
+            return statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment } &&
+                   TargetName(assignment.Left) == field;
+        }
+
+        private static string? TargetName(ExpressionSyntax target)
+        {
+            return target switch
+            {
+                IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member } => member.Identifier.ValueText,
+                _ => null,
+            };
+        }
+
+        /// <summary><c>return;</c>, <c>throw …;</c> or a block that ends with one.</summary>
+        private static bool LeavesBody(StatementSyntax statement)
+        {
+            if (statement is BlockSyntax { Statements.Count: > 0 } block)
+            {
+                statement = block.Statements[block.Statements.Count - 1];
+            }
+
+            return statement is ReturnStatementSyntax or ThrowStatementSyntax;
+        }
+
+        private static bool IsZero(ExpressionSyntax expression)
+        {
+            return Unparenthesized(expression) is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NumericLiteralExpression } literal && literal.Token.ValueText == "0";
+        }
+
+        private static ExpressionSyntax Unparenthesized(ExpressionSyntax expression)
+        {
+            while (expression is ParenthesizedExpressionSyntax parenthesized)
+            {
+                expression = parenthesized.Expression;
+            }
+
+            return expression;
+        }
+    }
+}
