@@ -70,6 +70,11 @@ namespace Ownership.Analyzers.Rules
             private readonly ConcurrentDictionary<(ISymbol Method, ILocalSymbol Local), IFieldSymbol> copies = new ConcurrentDictionary<(ISymbol, ILocalSymbol), IFieldSymbol>();
             private readonly ConcurrentDictionary<(ISymbol Method, ILocalSymbol Local), bool> releasedLocals = new ConcurrentDictionary<(ISymbol, ILocalSymbol), bool>();
 
+            // Fields whose acquired value is also added to a collection (Pages.Add(_currentPage)): the collection keeps it
+            // too, and releasing the collection's contents releases it. Only an [Owned] field is then still its owner.
+            private readonly ConcurrentDictionary<IFieldSymbol, bool> addedToCollection = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
+            private readonly HashSet<IFieldSymbol> annotated = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+
             // Owned auto-properties ([Owned] on the property or [field: Owned]): reading the property on this reads the field.
             private readonly Dictionary<IPropertySymbol, IFieldSymbol> ownedProperties = new Dictionary<IPropertySymbol, IFieldSymbol>(SymbolEqualityComparer.Default);
 
@@ -82,12 +87,14 @@ namespace Ownership.Analyzers.Rules
                     if (member is IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } field && contracts.GetMember(field).Kind == ContractKind.Owned)
                     {
                         ownedFields.TryAdd(field, field.Locations.FirstOrDefault() ?? Location.None);
+                        annotated.Add(field);
                     }
                     else if (member is IFieldSymbol { IsStatic: false, AssociatedSymbol: IPropertySymbol property } backingField &&
                              contracts.GetMember(backingField).Kind == ContractKind.Owned)
                     {
                         ownedProperties[property] = backingField;
                         ownedFields.TryAdd(backingField, property.Locations.FirstOrDefault() ?? Location.None);
+                        annotated.Add(backingField);
                     }
                 }
             }
@@ -180,6 +187,10 @@ namespace Ownership.Analyzers.Rules
                         // Released, transferred out, or handed to a helper of this type that deals with it.
                         MarkReleased(caller, argument.Value);
                     }
+                    else if (kind == ContractKind.None && invocation.Instance is not null && IsCollectionAdd(target) && OwnField(argument.Value) is { } kept)
+                    {
+                        addedToCollection.TryAdd(kept, true);
+                    }
                 }
             }
 
@@ -204,7 +215,8 @@ namespace Ownership.Analyzers.Rules
                 }
 
                 var releaseMethods = type.GetMembers().OfType<IMethodSymbol>().Where(IsReleaseMethod).ToList();
-                var fields = ownedFields.Keys.OrderBy(NameOf, System.StringComparer.Ordinal).ToList();
+                var fields = ownedFields.Keys.Where(field => annotated.Contains(field) || !addedToCollection.ContainsKey(field))
+                    .OrderBy(NameOf, System.StringComparer.Ordinal).ToList();
                 if (releaseMethods.Count == 0)
                 {
                     foreach (var field in fields)
@@ -260,6 +272,12 @@ namespace Ownership.Analyzers.Rules
                             $"in '{first.Name}'"));
                     }
                 }
+            }
+
+            /// <summary><c>list.Add(x)</c>, <c>stack.Push(x)</c>, <c>queue.Enqueue(x)</c>, <c>list.Insert(i, x)</c>: the collection keeps the value.</summary>
+            private static bool IsCollectionAdd(IMethodSymbol method)
+            {
+                return method.Name is "Add" or "Push" or "Enqueue" or "Insert";
             }
 
             /// <summary>The name the source uses: an auto-property's, for its backing field.</summary>

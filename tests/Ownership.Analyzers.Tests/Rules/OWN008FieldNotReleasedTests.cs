@@ -11,6 +11,38 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Flagged => new()
     {
+        // An [Owned] field is its owner even when a collection keeps the value too.
+        """
+        public sealed class PagedBuffer : IDisposable
+        {
+            private readonly List<byte[]> _pages = new List<byte[]>();
+            [Owned("pool")] private byte[]? _currentPage;
+            public byte[] CurrentPage()
+            {
+                _currentPage ??= ArrayPool<byte>.Shared.Rent(1024);
+                _pages.Add(_currentPage);
+                return _currentPage;
+            }
+            public void {|OWN008:Dispose|}()
+            {
+                _pages.Clear();
+                _currentPage = null;
+            }
+        }
+        """,
+        // Used as an argument of something that is not a collection: still the field's.
+        """
+        public sealed class Staging : IDisposable
+        {
+            private byte[]? _page;
+            public void Fill(Stream source)
+            {
+                _page = ArrayPool<byte>.Shared.Rent(1024);
+                source.Read(_page, 0, _page.Length);
+            }
+            public void {|OWN008:Dispose|}() { _page = null; }
+        }
+        """,
         // An override the base's Dispose does not call is not a release method.
         """
         public sealed class {|OWN008:Copier|} : Stream
@@ -242,6 +274,29 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Silent => new()
     {
+        // The page is kept in the field and in the list; Dispose returns every page in the list (PagedByteBuffer).
+        """
+        public sealed class PagedBuffer : IDisposable
+        {
+            private readonly List<byte[]> _pages = new List<byte[]>();
+            private byte[]? _currentPage;
+            public byte[] CurrentPage()
+            {
+                if (_currentPage == null)
+                {
+                    _currentPage = ArrayPool<byte>.Shared.Rent(1024);
+                    _pages.Add(_currentPage);
+                }
+                return _currentPage;
+            }
+            public void Dispose()
+            {
+                foreach (var page in _pages) ArrayPool<byte>.Shared.Return(page);
+                _pages.Clear();
+                _currentPage = null;
+            }
+        }
+        """,
         // Close is a disposable's release, and a TextReader's Close override its release method (System.Xml's XmlTextReader).
         """
         public sealed class Forwarding : TextReader
