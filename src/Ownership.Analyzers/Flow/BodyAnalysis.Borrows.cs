@@ -201,7 +201,7 @@ namespace Ownership.Analyzers.Flow
         /// </summary>
         private bool IsSourceKeptByThis(IOperation target, Resource borrow, FlowState state)
         {
-            if (target is not IFieldReferenceOperation { Instance: IInstanceReferenceOperation } || borrow.SourceResources == 0)
+            if (!IsFieldOfThis(target) || borrow.SourceResources == 0)
             {
                 return false;
             }
@@ -219,9 +219,20 @@ namespace Ownership.Analyzers.Flow
 
         private bool IsSameObjectField(IOperation target, Resource borrow)
         {
-            return target is IFieldReferenceOperation { Instance: IInstanceReferenceOperation } &&
+            return IsFieldOfThis(target) &&
                    (borrow.SourceSymbol == ThisSource || (borrow.SourceSymbol is IFieldSymbol { IsStatic: false } sourceField &&
                     method is not null && SymbolEqualityComparer.Default.Equals(sourceField.ContainingType, method.ContainingType)));
+        }
+
+        /// <summary>A field of this object, or an auto-property of it (<c>Buffer = _pooled.AsSpan(0, n)</c> in a constructor).</summary>
+        private static bool IsFieldOfThis(IOperation target)
+        {
+            return target switch
+            {
+                IFieldReferenceOperation { Instance: IInstanceReferenceOperation } => true,
+                IPropertyReferenceOperation { Instance: IInstanceReferenceOperation } property => BackingFields.Of(property.Property) is not null,
+                _ => false,
+            };
         }
 
         /// <summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Ownership.Analyzers.Contracts;
@@ -77,7 +78,10 @@ namespace Ownership.Analyzers.Flow
                         return state.PointsTo[VariableOf(field.Field)];
                     }
 
-                    Use(Evaluate(field.Instance, state), field.Instance, state);
+                    // A field of a disposed object can still be read (node = node.Next after node.Dispose()): Dispose
+                    // releases what the object holds, not the object.
+                    var instance = Evaluate(field.Instance, state);
+                    Use(field.Instance?.Type?.IsReferenceType == true ? WithoutDisposables(instance) : instance, field.Instance, state);
                     return 0;
                 case OperationKind.FlowCapture:
                     var capture = (IFlowCaptureOperation)operation;
@@ -404,6 +408,13 @@ namespace Ownership.Analyzers.Flow
 
             var stored = Evaluate(assignment.Value, state);
             Use(stored, assignment.Value, state);
+            if (IsElementCopy(assignment.Value))
+            {
+                // buffer[kept++] = frame, frame a ref local to an element of buffer: the element is copied, the reference
+                // into the storage stays here.
+                stored = 0;
+            }
+
             if (target is IPropertyReferenceOperation { Property.SetMethod: { } setter } indexer &&
                 contracts.GetMethod(setter).This.Kind == ContractKind.Invalidates)
             {
@@ -1475,6 +1486,43 @@ namespace Ownership.Analyzers.Flow
                 default:
                     return true;
             }
+        }
+
+        /// <summary>
+        /// A ref local declared as a reference to an element (<c>ref var frame = ref buffer[j];</c>, or to what a ref-returning
+        /// call gives) read as a value: a copy of the element. A ref local to a variable (<c>ref var r = ref data;</c>) reads
+        /// that variable's value, a borrow if it holds one.
+        /// </summary>
+        private bool IsElementCopy(IOperation value)
+        {
+            if (value.WithoutConversions() is not ILocalReferenceOperation { Local: { RefKind: not RefKind.None, Type.IsRefLikeType: false } local })
+            {
+                return false;
+            }
+
+            foreach (var reference in local.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: RefExpressionSyntax { Expression: var referred } })
+                {
+                    return referred is ElementAccessExpressionSyntax or InvocationExpressionSyntax;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><paramref name="value"/> without the disposables it may hold.</summary>
+        private ulong WithoutDisposables(ulong value)
+        {
+            foreach (var id in Bits(value))
+            {
+                if (resources[id].IsDisposable)
+                {
+                    value &= ~(1UL << id);
+                }
+            }
+
+            return value;
         }
 
         private ulong BorrowMask()

@@ -9,6 +9,34 @@ public class OWN001UseAfterReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A property of a disposed object is a call, which may throw ObjectDisposedException.
+        """
+        public sealed class Node : IDisposable
+        {
+            public Node? Next;
+            public int Count => 0;
+            public void Dispose() { }
+        }
+        [Owned] Node? head;
+        public int Dispose()
+        {
+            Node node = head!;
+            head = null;
+            node.Dispose();
+            return {|OWN001:node|}.Count;
+        }
+        """,
+        // A field read through a freed pointer is a use after free.
+        """
+        public struct Link { public Link* Next; }
+        public Link* Pop()
+        {
+            Link* link = (Link*)NativeMemory.Alloc((nuint)sizeof(Link));
+            link->Next = null;
+            NativeMemory.Free(link);
+            return {|OWN001:link|}->Next;
+        }
+        """,
         // A flag assigned a short-circuit (the compiler assigns it through a capture) may be either value afterwards: the path
         // past 'if (!started) return;' is followed (StackExchange.Redis's heartbeat).
         """
@@ -348,6 +376,25 @@ public class OWN001UseAfterReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A field of a disposed object can still be read: walking a linked list while disposing it (DiagnosticSource).
+        """
+        public sealed class Node : IDisposable
+        {
+            public Node? Next;
+            public void Dispose() { }
+        }
+        [Owned] Node? head;
+        public void Dispose()
+        {
+            Node? node = head;
+            head = null;
+            while (node != null)
+            {
+                node.Dispose();
+                node = node.Next;
+            }
+        }
+        """,
         // Released only when acquired here (if (own)): the caller's value it may also hold is not released by the call
         // (System.Data's XmlTreeGen closes the writer it opened, never the one it was given).
         """

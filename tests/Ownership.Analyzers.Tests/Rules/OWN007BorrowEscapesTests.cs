@@ -9,6 +9,15 @@ public class OWN007BorrowEscapesTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A ref local to a variable reads that variable: a borrowed pointer stored through it still escapes.
+        """
+        byte*[] kept = new byte*[1];
+        public void Keep([Borrowed] byte* data)
+        {
+            ref byte* alias = ref data;
+            {|OWN007:kept[0] = alias|};
+        }
+        """,
         // Into a struct that lives in this object or in an array: it outlives the call.
         """
         public struct Cursor { public IntPtr At; }
@@ -165,6 +174,41 @@ public class OWN007BorrowEscapesTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A ref local to an element read as a value is a copy: compacting an array in place (RenderTreeBuilder).
+        """
+        public struct Frame { public int Kind; public string Name; }
+        public void Compact(Frame[] buffer, int count, Dictionary<string, int> seen)
+        {
+            int kept = 0;
+            for (int i = count - 1; i >= 0; i--)
+            {
+                ref Frame frame = ref buffer[i];
+                if (!seen.TryAdd(frame.Name, i)) frame = default;
+            }
+            for (int j = 0; j < count; j++)
+            {
+                ref Frame frame = ref buffer[j];
+                if (frame.Kind != 0)
+                {
+                    buffer[kept++] = frame;
+                }
+            }
+        }
+        """,
+        // A view kept in an auto-property beside its storage, in one readonly ref struct (RouteContext's UriBuffer).
+        """
+        public readonly ref struct UriBuffer
+        {
+            private readonly byte[] _pooled;
+            public Span<byte> Buffer { get; }
+            public UriBuffer(int length)
+            {
+                _pooled = ArrayPool<byte>.Shared.Rent(length);
+                Buffer = _pooled.AsSpan(0, length);
+            }
+            public void Dispose() { ArrayPool<byte>.Shared.Return(_pooled); }
+        }
+        """,
         // A property of a struct being initialized on this frame (System.Security.Cryptography's CryptoPoolLease).
         """
         public ref struct Lease
