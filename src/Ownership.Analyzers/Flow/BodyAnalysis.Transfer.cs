@@ -15,6 +15,11 @@ namespace Ownership.Analyzers.Flow
     {
         private readonly Dictionary<CaptureId, int> captureTargets = new Dictionary<CaptureId, int>();
         private readonly Dictionary<int, Location?> exitLocations = new Dictionary<int, Location?>();
+
+        // Leaks on some path where a local's scope ends inside the body, and each resource's state joined over every path
+        // through such an end: judged after the reporting pass, as the body's exit is.
+        private readonly Dictionary<int, Location?> scopeEndLeaks = new Dictionary<int, Location?>();
+        private readonly Dictionary<int, ResourceState> scopeEndStates = new Dictionary<int, ResourceState>();
         private FlowState? exitState;
         private ulong acquiredInStatement;
         private ulong reacquiredWhileHeld;
@@ -1271,7 +1276,7 @@ namespace Ownership.Analyzers.Flow
 
             if (dying.Count > 0)
             {
-                Die(dying, state, _ => exit, LeakKind.EveryPath);
+                Die(dying, state, _ => exit, LeakKind.EveryPath, atScopeEnd: true);
             }
         }
 
@@ -1315,6 +1320,17 @@ namespace Ownership.Analyzers.Flow
         /// <summary>After the reporting pass: what leaked on some path, unless all paths together show the correlated-flag pattern.</summary>
         private void JudgeExit()
         {
+            foreach (var leak in scopeEndLeaks)
+            {
+                // Null on one path through the scope's end and released on another: the correlated-flag pattern.
+                var joined = scopeEndStates[leak.Key];
+                var resource = resources[leak.Key];
+                if (!(joined.Has(StateFlags.Null) && joined.Has(StateFlags.Gone)) && IsFirstReport(3, resource.AcquisitionSite, leak.Key))
+                {
+                    report.Leak(resource, leak.Value, LeakKind.SomePath);
+                }
+            }
+
             if (exitState is null)
             {
                 return;
@@ -1418,7 +1434,12 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>OWN003: resources whose last holders go out of scope while still owned.</summary>
-        private void Die(HashSet<int> dying, FlowState state, Func<int, Location?> exitOf, LeakKind kind)
+        /// <summary>
+        /// The variables in <paramref name="dying"/> go out of scope: what only they hold leaks. A leak on some path where a
+        /// local's scope ends inside the body (<paramref name="atScopeEnd"/>: a loop body's, a block's) is judged with
+        /// every path through that end, as the body's exit judges its own (<see cref="JudgeExit"/>).
+        /// </summary>
+        private void Die(HashSet<int> dying, FlowState state, Func<int, Location?> exitOf, LeakKind kind, bool atScopeEnd = false)
         {
             var held = 0UL;
             foreach (var variable in dying)
@@ -1430,10 +1451,27 @@ namespace Ownership.Analyzers.Flow
             {
                 var current = state.Resources[id];
                 var resource = resources[id];
-                if (resource.Kind == ResourceKind.Owned && IsLeakCandidate(current) && !state.IsHeld(id, dying))
+                if (resource.Kind != ResourceKind.Owned || state.IsHeld(id, dying))
+                {
+                    continue;
+                }
+
+                if (atScopeEnd && reporting)
+                {
+                    scopeEndStates[id] = scopeEndStates.TryGetValue(id, out var seen) ? seen.Join(current) : current;
+                }
+
+                if (IsLeakCandidate(current))
                 {
                     var how = kind == LeakKind.ExceptionPath ? kind : current.Flags == StateFlags.Owned ? LeakKind.EveryPath : LeakKind.SomePath;
-                    if (IsFirstReport(3, resource.AcquisitionSite, id))
+                    if (atScopeEnd && how == LeakKind.SomePath)
+                    {
+                        if (reporting && !scopeEndLeaks.ContainsKey(id))
+                        {
+                            scopeEndLeaks.Add(id, exitOf(id));
+                        }
+                    }
+                    else if (IsFirstReport(3, resource.AcquisitionSite, id))
                     {
                         report.Leak(resource, exitOf(id), how);
                     }

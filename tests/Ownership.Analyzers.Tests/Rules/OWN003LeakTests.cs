@@ -9,6 +9,18 @@ public class OWN003LeakTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Released on even iterations only: a leak on some path where the loop body's scope ends.
+        """
+        public void Fill(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                byte* p = (byte*){|OWN003:NativeMemory.Alloc(16)|};
+                p[0] = 1;
+                if (i % 2 == 0) NativeMemory.Free(p);
+            }
+        }
+        """,
         // Released only where the nullable address has none.
         """
         public void Create(bool secured)
@@ -207,6 +219,19 @@ public class OWN003LeakTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Owned only when a flag says so, and released under the same flag, with both declared inside the loop.
+        """
+        public void Fill(int count, byte* shared)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                bool own = i % 2 == 0;
+                byte* p = own ? (byte*)NativeMemory.Alloc(16) : shared;
+                p[0] = 1;
+                if (own) NativeMemory.Free(p);
+            }
+        }
+        """,
         // A nullable address: HasValue is its null test, Value the address (HttpSys's request queue).
         """
         public void Create(bool secured)
