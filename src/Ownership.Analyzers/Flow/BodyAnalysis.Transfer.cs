@@ -1433,9 +1433,8 @@ namespace Ownership.Analyzers.Flow
             return dying;
         }
 
-        /// <summary>OWN003: resources whose last holders go out of scope while still owned.</summary>
         /// <summary>
-        /// The variables in <paramref name="dying"/> go out of scope: what only they hold leaks. A leak on some path where a
+        /// OWN003: the variables in <paramref name="dying"/> go out of scope, and what only they hold leaks. A leak on some path where a
         /// local's scope ends inside the body (<paramref name="atScopeEnd"/>: a loop body's, a block's) is judged with
         /// every path through that end, as the body's exit judges its own (<see cref="JudgeExit"/>).
         /// </summary>

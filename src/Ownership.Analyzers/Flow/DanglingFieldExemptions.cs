@@ -29,9 +29,9 @@ namespace Ownership.Analyzers.Flow
                     return true;
                 }
 
-                if (parent is BlockSyntax block)
+                if (parent is BlockSyntax block && child is StatementSyntax statement)
                 {
-                    var index = block.Statements.IndexOf((StatementSyntax)child);
+                    var index = block.Statements.IndexOf(statement);
                     for (var i = 0; i < index; i++)
                     {
                         if (block.Statements[i] is IfStatementSyntax { Else: null } guard && LeavesBody(guard.Statement) &&
