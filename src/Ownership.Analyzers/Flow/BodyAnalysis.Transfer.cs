@@ -1486,7 +1486,14 @@ namespace Ownership.Analyzers.Flow
         private ulong Property(IPropertyReferenceOperation property, FlowState state)
         {
             var instance = Evaluate(property.Instance, state);
-            Use(instance, property.Instance, state);
+            var read = instance;
+            if (property.Instance?.Type?.IsReferenceType == true && WithoutDisposables(instance) != instance && BackingFields.Of(property.Property) is not null)
+            {
+                // An auto-property of a disposed object is a field read: no code of the object runs.
+                read = WithoutDisposables(instance);
+            }
+
+            Use(read, property.Instance, state);
             foreach (var argument in property.Arguments)
             {
                 Use(Evaluate(argument.Value, state), argument.Value, state);

@@ -381,6 +381,7 @@ public class OWN001UseAfterReleaseTests
         public sealed class Node : IDisposable
         {
             public Node? Next;
+            public Node? Previous { get; }
             public void Dispose() { }
         }
         [Owned] Node? head;
@@ -391,7 +392,7 @@ public class OWN001UseAfterReleaseTests
             while (node != null)
             {
                 node.Dispose();
-                node = node.Next;
+                node = node.Next ?? node.Previous;
             }
         }
         """,
