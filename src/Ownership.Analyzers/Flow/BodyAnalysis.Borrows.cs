@@ -288,7 +288,7 @@ namespace Ownership.Analyzers.Flow
             {
                 var borrow = resources[id];
                 if (borrow.Kind == ResourceKind.Borrow && (borrow.BorrowOrigin == BorrowOrigin.Parameter || borrow.BorrowOrigin == BorrowOrigin.Pinned) &&
-                    state.Resources[id].Has(StateFlags.Owned) && IsCollectionAdd(argument))
+                    state.Resources[id].Has(StateFlags.Owned) && argument.Parent is IInvocationOperation invocation && invocation.IsCollectionAdd())
                 {
                     if (IsFirstReport(7, argument, id))
                     {
@@ -298,11 +298,6 @@ namespace Ownership.Analyzers.Flow
             }
         }
 
-        private static bool IsCollectionAdd(IArgumentOperation argument)
-        {
-            return argument.Parent is IInvocationOperation { Instance: not null } invocation &&
-                   (invocation.TargetMethod.Name == "Add" || invocation.TargetMethod.Name == "Push" || invocation.TargetMethod.Name == "Enqueue" || invocation.TargetMethod.Name == "Insert");
-        }
 
         /// <summary>OWN007 for returns: a borrow returned as owned, or from a method that does not say it returns a borrow.</summary>
         private void CheckReturnedBorrow(IOperation returned, ulong value, FlowState state)

@@ -16,5 +16,29 @@ namespace Ownership.Analyzers.Flow
 
             return operation;
         }
+
+        /// <summary>
+        /// <c>list.Add(x)</c>, <c>stack.Push(x)</c>, <c>queue.Enqueue(x)</c>, <c>list.Insert(i, x)</c> on a collection (a type
+        /// that implements <c>IEnumerable</c>): the collection keeps the value. An <c>Add</c> of anything else
+        /// (<c>buffer.Add(bytes, offset, count)</c> copying into pages) is an ordinary call.
+        /// </summary>
+        public static bool IsCollectionAdd(this IInvocationOperation invocation)
+        {
+            return invocation.TargetMethod.Name is "Add" or "Push" or "Enqueue" or "Insert" && invocation.Instance?.Type is { } type &&
+                   (type.SpecialType == SpecialType.System_Collections_IEnumerable || ImplementsEnumerable(type));
+        }
+
+        private static bool ImplementsEnumerable(ITypeSymbol type)
+        {
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (implemented.SpecialType == SpecialType.System_Collections_IEnumerable)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }

@@ -187,7 +187,7 @@ namespace Ownership.Analyzers.Rules
                         // Released, transferred out, or handed to a helper of this type that deals with it.
                         MarkReleased(caller, argument.Value);
                     }
-                    else if (kind == ContractKind.None && invocation.Instance is not null && IsCollectionAdd(target) && OwnField(argument.Value) is { } kept)
+                    else if (kind == ContractKind.None && invocation.IsCollectionAdd() && OwnField(argument.Value) is { } kept)
                     {
                         addedToCollection.TryAdd(kept, true);
                     }
@@ -272,12 +272,6 @@ namespace Ownership.Analyzers.Rules
                             $"in '{first.Name}'"));
                     }
                 }
-            }
-
-            /// <summary><c>list.Add(x)</c>, <c>stack.Push(x)</c>, <c>queue.Enqueue(x)</c>, <c>list.Insert(i, x)</c>: the collection keeps the value.</summary>
-            private static bool IsCollectionAdd(IMethodSymbol method)
-            {
-                return method.Name is "Add" or "Push" or "Enqueue" or "Insert";
             }
 
             /// <summary>The name the source uses: an auto-property's, for its backing field.</summary>

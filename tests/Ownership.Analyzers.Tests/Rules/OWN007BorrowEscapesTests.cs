@@ -9,6 +9,21 @@ public class OWN007BorrowEscapesTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A collection of the caller's own type keeps what is added to it.
+        """
+        public sealed class Pages : IEnumerable<byte[]>
+        {
+            private readonly List<byte[]> all = new List<byte[]>();
+            public void Add(byte[] page) => all.Add(page);
+            public IEnumerator<byte[]> GetEnumerator() => all.GetEnumerator();
+            System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+        }
+        Pages pages = new Pages();
+        public void Write([Borrowed] byte[] buffer)
+        {
+            pages.Add({|OWN007:buffer|});
+        }
+        """,
         // A ref local to a variable reads that variable: a borrowed pointer stored through it still escapes.
         """
         byte*[] kept = new byte*[1];
@@ -174,6 +189,15 @@ public class OWN007BorrowEscapesTests
 
     public static TheoryData<string> Silent => new()
     {
+        // An Add that is not a collection's copies the data (FileBufferingWriteStream into its PagedByteBuffer).
+        """
+        public sealed class Pages { public void Add(byte[] buffer, int offset, int count) { } }
+        Pages pages = new Pages();
+        public void Write([Borrowed] byte[] buffer, int offset, int count)
+        {
+            pages.Add(buffer, offset, count);
+        }
+        """,
         // A ref local to an element read as a value is a copy: compacting an array in place (RenderTreeBuilder).
         """
         public struct Frame { public int Kind; public string Name; }
