@@ -298,7 +298,6 @@ namespace Ownership.Analyzers.Flow
             }
         }
 
-
         /// <summary>OWN007 for returns: a borrow returned as owned, or from a method that does not say it returns a borrow.</summary>
         private void CheckReturnedBorrow(IOperation returned, ulong value, FlowState state)
         {
