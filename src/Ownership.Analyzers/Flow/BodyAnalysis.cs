@@ -229,16 +229,11 @@ namespace Ownership.Analyzers.Flow
             for (var i = 0; i < block.Operations.Length; i++)
             {
                 var operation = block.Operations[i];
-                if ((leaveByException || (joinHandlers && i > 0) || (reporting && isInTryWithCatch[block.Ordinal])) && MayThrow(operation))
+                if ((leaveByException || (joinHandlers && i > 0)) && MayThrow(operation))
                 {
                     if (leaveByException)
                     {
                         LeaveByException(block, state);
-                    }
-
-                    if (reporting && isInTryWithCatch[block.Ordinal])
-                    {
-                        CheckCaughtLeaks(block, state);
                     }
 
                     if (joinHandlers && i > 0)
@@ -260,20 +255,12 @@ namespace Ownership.Analyzers.Flow
             }
 
             var semantics = block.FallThroughSuccessor?.Semantics ?? ControlFlowBranchSemantics.None;
-            if ((joinHandlers || (reporting && isInTryWithCatch[block.Ordinal])) && !block.Operations.IsEmpty &&
+            if (joinHandlers && !block.Operations.IsEmpty &&
                 (semantics is ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow ||
                  (block.BranchValue is not null && MayThrow(block.BranchValue))))
             {
                 // A throw, or a condition that calls something: the state here may reach a handler too.
-                if (joinHandlers)
-                {
-                    JoinIntoHandlers(block, state);
-                }
-
-                if (reporting && isInTryWithCatch[block.Ordinal])
-                {
-                    CheckCaughtLeaks(block, state);
-                }
+                JoinIntoHandlers(block, state);
             }
 
             if (block.BranchValue is null)
@@ -449,10 +436,8 @@ namespace Ownership.Analyzers.Flow
                 return;
             }
 
-            HashSet<int>? tryLocals = null;
             for (var region = block.EnclosingRegion; region is not null; region = Outer(region))
             {
-                AddTrackedLocals(region, ref tryLocals);
                 if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion?.Kind == ControlFlowRegionKind.TryAndFinally)
                 {
                     state = RunFinally(region.EnclosingRegion.NestedRegions[1], state);
@@ -462,18 +447,6 @@ namespace Ownership.Analyzers.Flow
                 if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion?.Kind != ControlFlowRegionKind.TryAndCatch)
                 {
                     continue;
-                }
-
-                // The try's own locals are out of scope in its handlers: what they held, no handler can reach.
-                var entering = state;
-                if (tryLocals is not null)
-                {
-                    entering = RentScratch().CopyFrom(state);
-                    foreach (var local in tryLocals)
-                    {
-                        entering.PointsTo[local] = 0;
-                        entering.GoneThrough[local] = 0;
-                    }
                 }
 
                 foreach (var sibling in region.EnclosingRegion.NestedRegions)
@@ -483,113 +456,9 @@ namespace Ownership.Analyzers.Flow
                         continue;
                     }
 
-                    handlersChanged |= JoinIntoBlock(sibling.FirstBlockOrdinal, entering);
-                }
-
-                if (tryLocals is not null)
-                {
-                    ReturnScratch();
+                    handlersChanged |= JoinIntoBlock(sibling.FirstBlockOrdinal, state);
                 }
             }
-        }
-
-        /// <summary>Adds the followed locals a region declares to <paramref name="locals"/> (created when there is one).</summary>
-        private void AddTrackedLocals(ControlFlowRegion region, ref HashSet<int>? locals)
-        {
-            foreach (var local in region.Locals)
-            {
-                if (variableIndex.TryGetValue(local, out var index))
-                {
-                    (locals ??= new HashSet<int>()).Add(index);
-                }
-            }
-        }
-
-        /// <summary>
-        /// OWN003 on a path an exception takes into a catch handler that may complete normally: what only the locals of
-        /// the <c>try</c> (and of the blocks inside it) hold, still owned after the <c>finally</c> blocks on the way, can
-        /// be reached neither from the handler nor after it. Such a path is a normal one once the handler returns.
-        /// </summary>
-        private void CheckCaughtLeaks(BasicBlock block, FlowState state)
-        {
-            if (state.Unreachable)
-            {
-                return;
-            }
-
-            HashSet<int>? dying = null;
-            for (var region = block.EnclosingRegion; region is not null; region = Outer(region))
-            {
-                AddTrackedLocals(region, ref dying);
-                if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion?.Kind == ControlFlowRegionKind.TryAndFinally)
-                {
-                    // The finally blocks run on the way out, as an exception path: nothing they see is reported from here.
-                    reporting = false;
-                    state = RunFinally(region.EnclosingRegion.NestedRegions[1], state);
-                    reporting = true;
-                    continue;
-                }
-
-                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion?.Kind != ControlFlowRegionKind.TryAndCatch)
-                {
-                    continue;
-                }
-
-                if (dying is not null && HandlerMayComplete(region.EnclosingRegion, region))
-                {
-                    foreach (var id in Bits(HeldOnlyBy(dying, state)))
-                    {
-                        if (resources[id].Kind == ResourceKind.Owned && state.Resources[id].Flags == StateFlags.Owned &&
-                            IsFirstReport(3, resources[id].AcquisitionSite, id))
-                        {
-                            report.Leak(resources[id], null, LeakKind.SomePath);
-                        }
-                    }
-                }
-
-                return;
-            }
-        }
-
-        /// <summary>The resources some variable in <paramref name="variables"/> holds and no other variable does.</summary>
-        private ulong HeldOnlyBy(HashSet<int> variables, FlowState state)
-        {
-            var held = 0UL;
-            foreach (var variable in variables)
-            {
-                held |= state.PointsTo[variable];
-            }
-
-            foreach (var id in Bits(held))
-            {
-                if (state.IsHeld(id, variables))
-                {
-                    held &= ~(1UL << id);
-                }
-            }
-
-            return held;
-        }
-
-        /// <summary>Whether some catch handler of <paramref name="tryAndCatch"/> may leave it other than by a throw.</summary>
-        private bool HandlerMayComplete(ControlFlowRegion tryAndCatch, ControlFlowRegion tryRegion)
-        {
-            for (var ordinal = tryRegion.LastBlockOrdinal + 1; ordinal <= tryAndCatch.LastBlockOrdinal; ordinal++)
-            {
-                var handlerBlock = graph.Blocks[ordinal];
-                if (LeavesNormally(handlerBlock.FallThroughSuccessor, tryAndCatch) || LeavesNormally(handlerBlock.ConditionalSuccessor, tryAndCatch))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool LeavesNormally(ControlFlowBranch? branch, ControlFlowRegion region)
-        {
-            return branch is { Semantics: ControlFlowBranchSemantics.Regular or ControlFlowBranchSemantics.Return } &&
-                   (branch.Destination is null || branch.Destination.Ordinal < region.FirstBlockOrdinal || branch.Destination.Ordinal > region.LastBlockOrdinal);
         }
 
         /// <summary>Joins <paramref name="state"/> into a block's input; true (and the block to run again) when it changed.</summary>

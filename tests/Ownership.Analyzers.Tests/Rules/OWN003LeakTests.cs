@@ -9,41 +9,6 @@ public class OWN003LeakTests
 {
     public static TheoryData<string> Flagged => new()
     {
-        // Acquired inside a try whose catch returns normally: an exception after the acquisition leaks it.
-        """
-        static void Risky() { }
-        public bool TryFill()
-        {
-            try
-            {
-                byte* p = (byte*){|OWN003:NativeMemory.Alloc(16)|};
-                Risky();
-                NativeMemory.Free(p);
-                return true;
-            }
-            catch (InvalidOperationException)
-            {
-                return false;
-            }
-        }
-        """,
-        // The same in a loop: one report, the leak (the next iteration's acquisition overwrites nothing the handler sees).
-        """
-        static void Risky() { }
-        public void FillAll(int count)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                try
-                {
-                    byte[] rented = {|OWN003:ArrayPool<byte>.Shared.Rent(16)|};
-                    Risky();
-                    ArrayPool<byte>.Shared.Return(rented);
-                }
-                catch (InvalidOperationException) { }
-            }
-        }
-        """,
         // Released on even iterations only: a leak on some path where the loop body's scope ends.
         """
         public void Fill(int count)
@@ -254,65 +219,6 @@ public class OWN003LeakTests
 
     public static TheoryData<string> Silent => new()
     {
-        // Released by a finally on the exception's way to the handler.
-        """
-        static void Risky() { }
-        public bool TryFill()
-        {
-            try
-            {
-                byte* p = (byte*)NativeMemory.Alloc(16);
-                try { Risky(); } finally { NativeMemory.Free(p); }
-                return true;
-            }
-            catch (InvalidOperationException) { return false; }
-        }
-        """,
-        // A handler that rethrows: an exception path, reported only with ownership_leaks_on_exception_paths.
-        """
-        static void Risky() { }
-        public void Fill()
-        {
-            try
-            {
-                byte* p = (byte*)NativeMemory.Alloc(16);
-                Risky();
-                NativeMemory.Free(p);
-            }
-            catch (InvalidOperationException) { throw; }
-        }
-        """,
-        // Declared before the try and released by its finally.
-        """
-        static void Risky() { }
-        public bool TryFill()
-        {
-            byte* p = null;
-            try
-            {
-                p = (byte*)NativeMemory.Alloc(16);
-                Risky();
-                return true;
-            }
-            catch (InvalidOperationException) { return false; }
-            finally { NativeMemory.Free(p); }
-        }
-        """,
-        // Nothing that may throw between the acquisition and the release.
-        """
-        static void Risky() { }
-        public bool TryFill()
-        {
-            try
-            {
-                Risky();
-                byte* p = (byte*)NativeMemory.Alloc(16);
-                NativeMemory.Free(p);
-                return true;
-            }
-            catch (InvalidOperationException) { return false; }
-        }
-        """,
         // Owned only when a flag says so, and released under the same flag, with both declared inside the loop.
         """
         public void Fill(int count, byte* shared)
