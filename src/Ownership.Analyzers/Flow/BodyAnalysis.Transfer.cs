@@ -83,10 +83,7 @@ namespace Ownership.Analyzers.Flow
                         return state.PointsTo[VariableOf(field.Field)];
                     }
 
-                    // A field of a disposed object can still be read (node = node.Next after node.Dispose()): Dispose
-                    // releases what the object holds, not the object.
-                    var instance = Evaluate(field.Instance, state);
-                    Use(field.Instance?.Type?.IsReferenceType == true ? WithoutDisposables(instance) : instance, field.Instance, state);
+                    Use(UsedByFieldRead(field.Instance, Evaluate(field.Instance, state)), field.Instance, state);
                     return 0;
                 case OperationKind.FlowCapture:
                     var capture = (IFlowCaptureOperation)operation;
@@ -1243,8 +1240,16 @@ namespace Ownership.Analyzers.Flow
                 return false;
             }
 
-            // Null on one path and released on another: ownership followed a condition we cannot correlate.
-            return !(state.Has(StateFlags.Null) && state.Has(StateFlags.Gone));
+            return !FollowsCondition(state);
+        }
+
+        /// <summary>
+        /// Never acquired on some paths and released on others: ownership followed a condition the analysis does not
+        /// correlate (<c>var p = own ? Alloc() : shared; …; if (own) Free(p);</c>), so no leak is reported.
+        /// </summary>
+        private static bool FollowsCondition(ResourceState state)
+        {
+            return state.Has(StateFlags.Null) && state.Has(StateFlags.Gone);
         }
 
         private void LeaveRegions(ImmutableArray<ControlFlowRegion> regions, FlowState state, Location? exit)
@@ -1322,10 +1327,8 @@ namespace Ownership.Analyzers.Flow
         {
             foreach (var leak in scopeEndLeaks)
             {
-                // Null on one path through the scope's end and released on another: the correlated-flag pattern.
-                var joined = scopeEndStates[leak.Key];
                 var resource = resources[leak.Key];
-                if (!(joined.Has(StateFlags.Null) && joined.Has(StateFlags.Gone)) && IsFirstReport(3, resource.AcquisitionSite, leak.Key))
+                if (!FollowsCondition(scopeEndStates[leak.Key]) && IsFirstReport(3, resource.AcquisitionSite, leak.Key))
                 {
                     report.Leak(resource, leak.Value, LeakKind.SomePath);
                 }
@@ -1339,7 +1342,7 @@ namespace Ownership.Analyzers.Flow
             foreach (var leak in exitLocations)
             {
                 var joined = exitState.Resources[leak.Key];
-                if (joined.Has(StateFlags.Null) && joined.Has(StateFlags.Gone))
+                if (FollowsCondition(joined))
                 {
                     continue;
                 }
@@ -1434,9 +1437,9 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>
-        /// OWN003: the variables in <paramref name="dying"/> go out of scope, and what only they hold leaks. A leak on some path where a
-        /// local's scope ends inside the body (<paramref name="atScopeEnd"/>: a loop body's, a block's) is judged with
-        /// every path through that end, as the body's exit judges its own (<see cref="JudgeExit"/>).
+        /// OWN003: the variables in <paramref name="dying"/> go out of scope, and what only they hold leaks. A leak on some
+        /// path where a local's scope ends inside the body (<paramref name="atScopeEnd"/>: a loop body's, a block's) is
+        /// judged with every path through that end, as the body's exit judges its own (<see cref="JudgeExit"/>).
         /// </summary>
         private void Die(HashSet<int> dying, FlowState state, Func<int, Location?> exitOf, LeakKind kind, bool atScopeEnd = false)
         {
@@ -1486,11 +1489,11 @@ namespace Ownership.Analyzers.Flow
         private ulong Property(IPropertyReferenceOperation property, FlowState state)
         {
             var instance = Evaluate(property.Instance, state);
-            var read = instance;
-            if (property.Instance?.Type?.IsReferenceType == true && WithoutDisposables(instance) != instance && BackingFields.Of(property.Property) is not null)
+            var read = UsedByFieldRead(property.Instance, instance);
+            if (read != instance && BackingFields.Of(property.Property) is null)
             {
-                // An auto-property of a disposed object is a field read: no code of the object runs.
-                read = WithoutDisposables(instance);
+                // A property with a body is a call into the object, which may be disposed.
+                read = instance;
             }
 
             Use(read, property.Instance, state);
@@ -1553,6 +1556,16 @@ namespace Ownership.Analyzers.Flow
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// What reading a field (or an auto-property) of <paramref name="instance"/> uses of its <paramref name="value"/>:
+        /// not a disposed object, which can still be read (<c>node = node.Next</c> after <c>node.Dispose()</c>), since
+        /// Dispose releases what the object holds, not the object.
+        /// </summary>
+        private ulong UsedByFieldRead(IOperation? instance, ulong value)
+        {
+            return instance?.Type?.IsReferenceType == true ? WithoutDisposables(value) : value;
         }
 
         /// <summary><paramref name="value"/> without the disposables it may hold.</summary>

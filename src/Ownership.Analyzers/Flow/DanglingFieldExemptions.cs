@@ -150,12 +150,7 @@ namespace Ownership.Analyzers.Flow
         /// <summary>The name of an instance field or property of <paramref name="type"/> read as <c>_f</c> or <c>this._f</c>.</summary>
         private static string? FlagName(ExpressionSyntax expression, INamedTypeSymbol type)
         {
-            var name = expression switch
-            {
-                IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member } => member.Identifier.ValueText,
-                _ => null,
-            };
+            var name = MemberName(expression);
             if (name is null)
             {
                 return null;
@@ -178,7 +173,7 @@ namespace Ownership.Analyzers.Flow
             foreach (var descendant in node.DescendantNodesAndSelf())
             {
                 if (descendant is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.TrueLiteralExpression } } assignment &&
-                    TargetName(assignment.Left) == flag)
+                    MemberName(assignment.Left) == flag)
                 {
                     return true;
                 }
@@ -191,12 +186,13 @@ namespace Ownership.Analyzers.Flow
         private static bool Assigns(StatementSyntax statement, string field)
         {
             return statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment } &&
-                   TargetName(assignment.Left) == field;
+                   MemberName(assignment.Left) == field;
         }
 
-        private static string? TargetName(ExpressionSyntax target)
+        /// <summary>The name in <c>name</c> or <c>this.name</c>; null for anything else.</summary>
+        private static string? MemberName(ExpressionSyntax expression)
         {
-            return target switch
+            return expression switch
             {
                 IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
                 MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member } => member.Identifier.ValueText,
