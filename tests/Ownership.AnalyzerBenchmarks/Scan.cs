@@ -65,6 +65,11 @@ internal static class Scan
             .Append(typeof(OwnedAttribute).Assembly.Location)
             .Where(path => seen.Add(Path.GetFileName(path)))
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path));
+        if (ownName == "System.Private.CoreLib.dll")
+        {
+            // The core library defines System.Object itself and references nothing: any reference would bring a second one.
+            references = Enumerable.Empty<MetadataReference>();
+        }
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable);
         return CSharpCompilation.Create(Path.GetFileName(folder), trees, references, options);
     }

@@ -113,6 +113,8 @@ namespace Ownership.Analyzers.Flow
                     }
                 }
 
+                // Stale as seen through what holds it now: a variable re-pointed elsewhere on this path is not.
+                state.MarkGoneThroughHolders(pending);
                 done |= pending;
                 var next = 0UL;
                 foreach (var borrow in resources)
@@ -148,6 +150,7 @@ namespace Ownership.Analyzers.Flow
                     return resource.BorrowOrigin switch
                     {
                         BorrowOrigin.Parameter => "it is a [Borrowed] parameter, and the caller still owns it",
+                        BorrowOrigin.Interior when !PointsIntoKnownBlock(resource) => null,
                         BorrowOrigin.Interior => $"it points into the middle of '{resource.SourceName}'; release '{resource.SourceName}' itself",
                         BorrowOrigin.Pinned => $"it is pinned from '{resource.SourceName}' by a fixed statement",
                         _ => $"it is borrowed from '{resource.SourceName}'",
@@ -162,6 +165,26 @@ namespace Ownership.Analyzers.Flow
                 default:
                     return null;
             }
+        }
+
+        /// <summary>
+        /// True when an offset pointer is taken from the start of a block: one acquired here, handed over, or held by an
+        /// [Owned] field. An offset from an address of unknown origin (a plain parameter's) may lead back to its block's
+        /// start: a marshaller may hand out its block 4 bytes in, and free <c>native - 4</c>.
+        /// </summary>
+        private bool PointsIntoKnownBlock(Resource interior)
+        {
+            foreach (var id in Bits(interior.SourceResources))
+            {
+                var source = resources[id];
+                if (source.Kind == ResourceKind.Owned ||
+                    (source.SourceSymbol is IFieldSymbol field && contracts.GetMember(field).Kind == ContractKind.Owned))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>OWN007: a [Borrowed] parameter, a pinned pointer or a view stored where it outlives its lease.</summary>

@@ -530,6 +530,22 @@ namespace Ownership.Analyzers.Flow
 
         private ulong Invoke(IOperation call, IMethodSymbol target, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, FlowState state)
         {
+            if (IsMonitor(target.ContainingType))
+            {
+                // lock (x) and Monitor's calls read the object's header, not its state, and keep nothing: locking an
+                // object that was disposed is fine.
+                foreach (var argument in arguments)
+                {
+                    Evaluate(argument.Value, state);
+                    if (argument.Parameter?.RefKind == RefKind.Ref)
+                    {
+                        AssignUnknown(argument.Value, state);
+                    }
+                }
+
+                return 0;
+            }
+
             var contract = contracts.GetMethod(target);
             var receiver = Evaluate(instance, state);
             var thisKind = contract.This.Kind;
@@ -659,6 +675,11 @@ namespace Ownership.Analyzers.Flow
             return result;
         }
 
+        private static bool IsMonitor(INamedTypeSymbol type)
+        {
+            return type is { Name: "Monitor", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+        }
+
         private static bool LeavesOpen(ImmutableArray<IArgumentOperation> arguments)
         {
             foreach (var argument in arguments)
@@ -773,6 +794,7 @@ namespace Ownership.Analyzers.Flow
             }
 
             value = WithoutOthersValues(value, state);
+            var someOfFamily = HoldsFamily(value, family, state);
             foreach (var id in Bits(value))
             {
                 var resource = resources[id];
@@ -807,9 +829,11 @@ namespace Ownership.Analyzers.Flow
                         report.DoubleRelease(call, name, resource, current, isTransfer);
                     }
                 }
-                else if (!isTransfer && family is not null && resource.Family is not null && family != resource.Family && current.Has(StateFlags.Owned))
+                else if (!isTransfer && family is not null && resource.Family is not null && family != resource.Family && current.Has(StateFlags.Owned) &&
+                         !someOfFamily)
                 {
-                    if (IsFirstReport(10, call, id))
+                    // One report per call, whichever of the resources the value may hold it names.
+                    if (IsFirstReport(10, call, -1))
                     {
                         report.WrongFamily(call, argument, name, resource, family);
                     }
@@ -882,6 +906,30 @@ namespace Ownership.Analyzers.Flow
 
             Escape(others, state);
             return value & ~others;
+        }
+
+        /// <summary>
+        /// True when <paramref name="value"/> may hold an owned resource of <paramref name="family"/>. A variable that holds
+        /// one of two families (<c>p = global ? AllocHGlobal(n) : AllocCoTaskMem(n)</c>) is released by the call of its
+        /// family on the paths that choose it (<c>if (global) FreeHGlobal(p); else FreeCoTaskMem(p);</c>), a condition the
+        /// analysis does not correlate: OWN010 is reported only when no candidate is of the release's family.
+        /// </summary>
+        private bool HoldsFamily(ulong value, string? family, FlowState state)
+        {
+            if (family is null)
+            {
+                return false;
+            }
+
+            foreach (var id in Bits(value))
+            {
+                if (resources[id].Family == family && state.Resources[id].Has(StateFlags.Owned))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Releasing an object releases what its constructor adopted: writer.Dispose() closes the stream it was given.</summary>
@@ -978,7 +1026,7 @@ namespace Ownership.Analyzers.Flow
                 var current = state.Resources[id];
                 if (resources[id].Kind == ResourceKind.Borrow)
                 {
-                    if (current.Has(StateFlags.Stale) && current.Site is not null)
+                    if (current.Has(StateFlags.Stale) && current.Site is not null && IsGoneThrough(at, value, id, state))
                     {
                         var borrow = resources[id];
                         var borrowName = NameOf(at, borrow);

@@ -41,10 +41,10 @@ namespace Ownership.Analyzers.Flow
         public ulong[] PointsTo { get; }
 
         /// <summary>
-        /// For each variable, the resources that were released or transferred on some path on which it pointed to them
-        /// (or was then given them). A resource released on one path and held by the variable only on another
-        /// (<c>if (c) { Free(p); p = null; } if (p == null) p = Alloc(); Use(p);</c>) is gone, but not through it.
-        /// Read together with <see cref="PointsTo"/>: a bit the variable no longer points to means nothing.
+        /// For each variable, the resources that were released or transferred, and the borrows that went stale, on some
+        /// path on which it pointed to them (or was then given them). A resource released on one path and held by the
+        /// variable only on another (<c>if (c) { Free(p); p = null; } if (p == null) p = Alloc(); Use(p);</c>) is gone,
+        /// but not through it. Read together with <see cref="PointsTo"/>: a bit the variable no longer points to means nothing.
         /// </summary>
         public ulong[] GoneThrough { get; }
 
@@ -156,13 +156,13 @@ namespace Ownership.Analyzers.Flow
             }
         }
 
-        /// <summary>The resources of <paramref name="value"/> that may be released or transferred.</summary>
+        /// <summary>The resources of <paramref name="value"/> that may be released or transferred, or borrows gone stale.</summary>
         public ulong GoneOf(ulong value)
         {
             var gone = 0UL;
             foreach (var id in new ResourceBits(value))
             {
-                if (Resources[id].Has(StateFlags.Gone))
+                if (Resources[id].Has(StateFlags.Gone | StateFlags.Stale))
                 {
                     gone |= 1UL << id;
                 }

@@ -9,6 +9,22 @@ public class OWN001UseAfterReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // The same lock, and a use of the object after it.
+        """
+        sealed class Synchronized : IDisposable
+        {
+            private readonly Handle handle;
+            public Synchronized(Handle handle) { this.handle = handle; }
+            public void Dispose()
+            {
+                lock (handle)
+                {
+                    handle.Dispose();
+                }
+                {|OWN001:handle|}.Write(1);
+            }
+        }
+        """,
         // A property of a disposed object is a call, which may throw ObjectDisposedException.
         """
         public sealed class Node : IDisposable
@@ -376,6 +392,30 @@ public class OWN001UseAfterReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A lock on the object being disposed: the lock's exit reads the object's header, not its state (System.Private.CoreLib's
+        // SyncStream and ManualResetEventSlim).
+        """
+        sealed class Synchronized : IDisposable
+        {
+            private readonly Handle handle;
+            private Handle? spare;
+            public Synchronized(Handle handle) { this.handle = handle; }
+            public void Dispose()
+            {
+                lock (handle)
+                {
+                    handle.Dispose();
+                }
+                var other = spare;
+                if (other == null) return;
+                lock (other)
+                {
+                    other.Dispose();
+                    spare = null;
+                }
+            }
+        }
+        """,
         // A field of a disposed object can still be read: walking a linked list while disposing it (DiagnosticSource).
         """
         public sealed class Node : IDisposable

@@ -9,6 +9,24 @@ public class OWN005StaleBorrowTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // The same grow idiom, but the first view is read after its rental was returned.
+        """
+        int Hash(ReadOnlySpan<char> source, int needed)
+        {
+            byte[]? array = null;
+            Span<byte> span = needed > 256 ? (array = ArrayPool<byte>.Shared.Rent(needed)) : stackalloc byte[256];
+            Span<byte> buffer = span;
+            int written = source.Length;
+            if (written > buffer.Length)
+            {
+                if (array != null) ArrayPool<byte>.Shared.Return(array);
+                buffer = (array = ArrayPool<byte>.Shared.Rent(written));
+            }
+            int result = buffer[0] + {|OWN005:span|}[0];
+            if (array != null) ArrayPool<byte>.Shared.Return(array);
+            return result;
+        }
+        """,
         // A span kept from the last iteration, into the array that iteration returned.
         """
         void M(int n)
@@ -204,6 +222,25 @@ public class OWN005StaleBorrowTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A span re-pointed at a bigger rental after the first one is returned, while a second variable still holds the first
+        // view: only that second variable is stale (CompareInfo's sort key buffer in System.Private.CoreLib).
+        """
+        int Hash(ReadOnlySpan<char> source, int needed)
+        {
+            byte[]? array = null;
+            Span<byte> span = needed > 256 ? (array = ArrayPool<byte>.Shared.Rent(needed)) : stackalloc byte[256];
+            Span<byte> buffer = span;
+            int written = source.Length;
+            if (written > buffer.Length)
+            {
+                if (array != null) ArrayPool<byte>.Shared.Return(array);
+                buffer = (array = ArrayPool<byte>.Shared.Rent(written));
+            }
+            int result = buffer[0];
+            if (array != null) ArrayPool<byte>.Shared.Return(array);
+            return result;
+        }
+        """,
         // Each iteration takes its span anew, from a stack buffer or a fresh rental; last iteration's return is not this one's
         // (System.Text.Json's property lookup).
         """

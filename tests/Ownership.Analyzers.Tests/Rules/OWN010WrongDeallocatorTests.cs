@@ -20,6 +20,14 @@ public class OWN010WrongDeallocatorTests
 
     public static TheoryData<string> Flagged => new()
     {
+        // Either candidate is of another family than the release's.
+        """
+        void M(int size, bool zeroed)
+        {
+            IntPtr block = zeroed ? Marshal.AllocHGlobal(size) : Marshal.AllocHGlobal(size * 2);
+            {|OWN010:Marshal.FreeCoTaskMem(block)|};
+        }
+        """,
         // Aligned block freed by Free.
         """
         void M()
@@ -150,6 +158,31 @@ public class OWN010WrongDeallocatorTests
 
     public static TheoryData<string> Silent => new()
     {
+        // The family chosen by a flag, and the release chosen by the same flag: whichever candidate the variable holds, the
+        // right call may release it (System.Private.CoreLib's SecureString.MarshalToString).
+        """
+        [return: Owned]
+        IntPtr Copy(string text, bool globalAlloc)
+        {
+            IntPtr block = IntPtr.Zero;
+            try
+            {
+                block = globalAlloc ? Marshal.AllocHGlobal(text.Length * 2) : Marshal.AllocCoTaskMem(text.Length * 2);
+                if (text.Length == 0) return IntPtr.Zero;
+                IntPtr result = block;
+                block = IntPtr.Zero;
+                return result;
+            }
+            finally
+            {
+                if (block != IntPtr.Zero)
+                {
+                    if (globalAlloc) Marshal.FreeHGlobal(block);
+                    else Marshal.FreeCoTaskMem(block);
+                }
+            }
+        }
+        """,
         "void M() { void* p = NativeMemory.Alloc(8); NativeMemory.Free(p); }",
         "void M() { void* p = NativeMemory.AllocZeroed(8); NativeMemory.Free(p); }",
         "void M() { void* p = NativeMemory.AlignedAlloc(8, 8); NativeMemory.AlignedFree(p); }",
