@@ -152,6 +152,7 @@ namespace Ownership.Analyzers.Flow
                         BorrowOrigin.Parameter => "it is a [Borrowed] parameter, and the caller still owns it",
                         BorrowOrigin.Interior when !PointsIntoKnownBlock(resource) => null,
                         BorrowOrigin.Interior => $"it points into the middle of '{resource.SourceName}'; release '{resource.SourceName}' itself",
+                        BorrowOrigin.Pinned when PinsNativeMemory(resource) => null,
                         BorrowOrigin.Pinned => $"it is pinned from '{resource.SourceName}' by a fixed statement",
                         _ => $"it is borrowed from '{resource.SourceName}'",
                     };
@@ -182,6 +183,37 @@ namespace Ownership.Analyzers.Flow
                 {
                     return true;
                 }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// True when a pinned pointer comes from a view over native memory (<c>fixed (T* p = span)</c> where the span was
+        /// made over an allocated address): pinning it gives an address in that block, which may be its start.
+        /// </summary>
+        private bool PinsNativeMemory(Resource pinned)
+        {
+            var seen = 0UL;
+            var pending = pinned.SourceResources;
+            while (pending != 0)
+            {
+                var next = 0UL;
+                foreach (var id in Bits(pending))
+                {
+                    var source = resources[id];
+                    if (source.Kind == ResourceKind.Borrow)
+                    {
+                        next |= source.SourceResources;
+                    }
+                    else if (IsAddress(source.AcquisitionSite?.Type))
+                    {
+                        return true;
+                    }
+                }
+
+                seen |= pending;
+                pending = next & ~seen;
             }
 
             return false;

@@ -46,6 +46,14 @@ namespace Ownership.Analyzers.Flow
             {
                 if (IsLeakCandidate(state.Resources[resource]) && !state.IsHeld(resource))
                 {
+                    if (IsViewedByHeldBorrow(resource, state))
+                    {
+                        // new Span<byte>(NativeMemory.Alloc(n), n): only the view holds the block, and pinning the view
+                        // gives its address back. Which release that leads to is beyond what is followed here.
+                        Escape(1UL << resource, state);
+                        continue;
+                    }
+
                     var leaked = resources[resource];
                     if (IsFirstReport(3, leaked.AcquisitionSite, resource))
                     {
@@ -57,6 +65,21 @@ namespace Ownership.Analyzers.Flow
             }
 
             acquiredInStatement = outer;
+        }
+
+        /// <summary>True when a variable holds a view made over <paramref name="resource"/> (a span over its block).</summary>
+        private bool IsViewedByHeldBorrow(int resource, FlowState state)
+        {
+            foreach (var borrow in resources)
+            {
+                if (borrow.Kind == ResourceKind.Borrow && borrow.BorrowOrigin == BorrowOrigin.View && (borrow.SourceResources & (1UL << resource)) != 0 &&
+                    state.IsHeld(borrow.Id))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private ulong Evaluate(IOperation? operation, FlowState state)
@@ -366,6 +389,12 @@ namespace Ownership.Analyzers.Flow
             {
                 // fixed (byte* p = array): p points into the array only while the fixed statement pins it.
                 var pinnedSource = assignment.Value.ChildOperations.FirstOrDefault() ?? assignment.Value;
+                if (value == 0)
+                {
+                    // fixed (T* p = span): what the span points into, through its GetPinnableReference().
+                    value = Peek(pinnedSource, state);
+                }
+
                 value = Borrow(assignment.Value, pinnedSource, value, BorrowOrigin.Pinned, state);
                 foreach (var id in Bits(value))
                 {
@@ -423,6 +452,12 @@ namespace Ownership.Analyzers.Flow
                 // dictionary[key] = value, list.Capacity = n: the setter may move the storage.
                 Escape(stored, state);
                 Invalidate(indexer.Instance, Peek(indexer.Instance, state), assignment, state);
+                return stored;
+            }
+
+            if (target is IDiscardOperation)
+            {
+                // _ = value keeps nothing: what only the discard received is judged at the statement's end.
                 return stored;
             }
 

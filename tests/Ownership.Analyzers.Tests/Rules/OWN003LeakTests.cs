@@ -9,6 +9,15 @@ public class OWN003LeakTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A result assigned to the discard.
+        "void M() { _ = {|OWN003:Api.Create(16)|}; }",
+        // A span over new native memory, itself discarded: nothing holds the block.
+        """
+        static void Run(int count)
+        {
+            _ = new Span<long>({|OWN003:NativeMemory.Alloc((nuint)(sizeof(long) * count))|}, count);
+        }
+        """,
         // Released on even iterations only: a leak on some path where the loop body's scope ends.
         """
         public void Fill(int count)
@@ -219,6 +228,26 @@ public class OWN003LeakTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Native memory held only by a span over it, and freed through the address that pinning the span gives back
+        // (System.Private.CoreLib's EventPipeInternal.Enable).
+        """
+        static void Run(int count)
+        {
+            Span<long> items = new Span<long>((void*)Marshal.AllocCoTaskMem(sizeof(long) * count), count);
+            items.Clear();
+            try
+            {
+                items[0] = count;
+            }
+            finally
+            {
+                fixed (long* start = items)
+                {
+                    Marshal.FreeCoTaskMem((IntPtr)start);
+                }
+            }
+        }
+        """,
         // Owned only when a flag says so, and released under the same flag, with both declared inside the loop.
         """
         public void Fill(int count, byte* shared)

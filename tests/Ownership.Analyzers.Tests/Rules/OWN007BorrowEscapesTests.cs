@@ -189,6 +189,8 @@ public class OWN007BorrowEscapesTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A view assigned to the discard is kept nowhere.
+        "void M(List<int> items, byte[] data) { _ = CollectionsMarshal.AsSpan(items); Span<byte> view = data; _ = view; }",
         // An Add that is not a collection's copies the data (FileBufferingWriteStream into its PagedByteBuffer).
         """
         public sealed class Pages { public void Add(byte[] buffer, int offset, int count) { } }
