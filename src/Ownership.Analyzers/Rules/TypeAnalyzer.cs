@@ -75,6 +75,11 @@ namespace Ownership.Analyzers.Rules
             private readonly ConcurrentDictionary<IFieldSymbol, bool> addedToCollection = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
             private readonly HashSet<IFieldSymbol> annotated = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
 
+            // Which members assign an acquisition to which field, and which only hand a field to a helper of this type
+            // (rather than release it): together they tell a release by another name (Clear, Complete) from a grow.
+            private readonly ConcurrentDictionary<(ISymbol Method, IFieldSymbol Field), bool> acquiredIn = new ConcurrentDictionary<(ISymbol, IFieldSymbol), bool>();
+            private readonly ConcurrentDictionary<(ISymbol Method, IFieldSymbol Field), bool> handedToHelper = new ConcurrentDictionary<(ISymbol, IFieldSymbol), bool>();
+
             // Owned auto-properties ([Owned] on the property or [field: Owned]): reading the property on this reads the field.
             private readonly Dictionary<IPropertySymbol, IFieldSymbol> ownedProperties = new Dictionary<IPropertySymbol, IFieldSymbol>(SymbolEqualityComparer.Default);
 
@@ -110,6 +115,7 @@ namespace Ownership.Analyzers.Rules
                 {
                     case ISimpleAssignmentOperation assignment when OwnField(assignment.Target) is { } target && IsAcquisition(assignment.Value, operation.Syntax.SyntaxTree):
                         ownedFields.TryAdd(target, target.Locations.FirstOrDefault() ?? Location.None);
+                        acquiredIn.TryAdd((containingSymbol, target), true);
                         break;
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when OwnField(assignment.Value) is { } copied:
                         copies.TryAdd((containingSymbol, local.Local), copied);
@@ -186,6 +192,10 @@ namespace Ownership.Analyzers.Rules
                     {
                         // Released, transferred out, or handed to a helper of this type that deals with it.
                         MarkReleased(caller, argument.Value);
+                        if (kind == ContractKind.None && OwnFieldOrElement(argument.Value) is { } handed)
+                        {
+                            handedToHelper.TryAdd((caller, handed), true);
+                        }
                     }
                     else if (kind == ContractKind.None && invocation.IsCollectionAdd() && OwnField(argument.Value) is { } kept)
                     {
@@ -214,6 +224,14 @@ namespace Ownership.Analyzers.Rules
                     return;
                 }
 
+                foreach (var local in releasedLocals.Keys)
+                {
+                    if (copies.TryGetValue(local, out var copied))
+                    {
+                        released.TryAdd((local.Method, copied), true);
+                    }
+                }
+
                 var releaseMethods = type.GetMembers().OfType<IMethodSymbol>().Where(IsReleaseMethod).ToList();
                 var fields = ownedFields.Keys.Where(field => annotated.Contains(field) || !addedToCollection.ContainsKey(field))
                     .OrderBy(NameOf, System.StringComparer.Ordinal).ToList();
@@ -221,6 +239,11 @@ namespace Ownership.Analyzers.Rules
                 {
                     foreach (var field in fields)
                     {
+                        if (!annotated.Contains(field) && HasReleaseByAnotherName(field))
+                        {
+                            continue;
+                        }
+
                         report(Diagnostic.Create(
                             Descriptors.OWN008FieldNotReleased,
                             type.Locations.FirstOrDefault() ?? Location.None,
@@ -232,14 +255,6 @@ namespace Ownership.Analyzers.Rules
                     }
 
                     return;
-                }
-
-                foreach (var local in releasedLocals.Keys)
-                {
-                    if (copies.TryGetValue(local, out var copied))
-                    {
-                        released.TryAdd((local.Method, copied), true);
-                    }
                 }
 
                 var releasedByAny = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
@@ -272,6 +287,26 @@ namespace Ownership.Analyzers.Rules
                             $"in '{first.Name}'"));
                     }
                 }
+            }
+
+            /// <summary>
+            /// True when a member of this type releases <paramref name="field"/> itself (not through a helper) and does not
+            /// acquire into it again: <c>DefaultInterpolatedStringHandler.Clear()</c> returning its rented array, a
+            /// marshaller's <c>Free()</c>. In a type with no release method, whose field's ownership was only inferred from
+            /// its acquisitions, that is its release by another name, which its users call. A grow (return the old block,
+            /// rent a new one) is not one. A type with a Dispose is still held to it.
+            /// </summary>
+            private bool HasReleaseByAnotherName(IFieldSymbol field)
+            {
+                foreach (var entry in released.Keys)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(entry.Field, field) && !acquiredIn.ContainsKey(entry) && !handedToHelper.ContainsKey(entry))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
 
             /// <summary>The name the source uses: an auto-property's, for its backing field.</summary>

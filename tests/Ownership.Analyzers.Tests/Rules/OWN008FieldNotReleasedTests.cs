@@ -11,6 +11,20 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Flagged => new()
     {
+        // No release method, and the only member that returns the array rents the next one: a grow, not a release.
+        """
+        public ref struct {|OWN008:TextBuilder|}
+        {
+            private char[]? rented;
+            public TextBuilder(int capacity) { rented = ArrayPool<char>.Shared.Rent(capacity); }
+            public void Grow()
+            {
+                char[]? old = rented;
+                rented = ArrayPool<char>.Shared.Rent(old == null ? 16 : old.Length * 2);
+                if (old != null) ArrayPool<char>.Shared.Return(old);
+            }
+        }
+        """,
         // An [Owned] field is its owner even when a collection keeps the value too.
         """
         public sealed class PagedBuffer : IDisposable
@@ -274,6 +288,34 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Silent => new()
     {
+        // No release method, but a member that returns the rented array and rents nothing: the type's release by another name,
+        // which its users call (System.Private.CoreLib's DefaultInterpolatedStringHandler.Clear, the marshallers' Free).
+        """
+        public ref struct TextBuilder
+        {
+            private char[]? rented;
+            private int length;
+            public TextBuilder(int capacity) { rented = ArrayPool<char>.Shared.Rent(capacity); length = 0; }
+            public void Grow()
+            {
+                char[]? old = rented;
+                rented = ArrayPool<char>.Shared.Rent(old == null ? 16 : old.Length * 2);
+                if (old != null) ArrayPool<char>.Shared.Return(old);
+            }
+            public string ToStringAndClear()
+            {
+                string text = new string(rented!, 0, length);
+                Clear();
+                return text;
+            }
+            public void Clear()
+            {
+                char[]? toReturn = rented;
+                this = default;
+                if (toReturn != null) ArrayPool<char>.Shared.Return(toReturn);
+            }
+        }
+        """,
         // The page is kept in the field and in the list; Dispose returns every page in the list (PagedByteBuffer).
         """
         public sealed class PagedBuffer : IDisposable
