@@ -15,6 +15,12 @@ namespace Ownership.Analyzers.Flow
         /// <summary>A borrow made at <paramref name="site"/> from the value of <paramref name="source"/>; valid from here.</summary>
         private ulong Borrow(IOperation site, IOperation? source, ulong sourceValue, BorrowOrigin origin, FlowState state)
         {
+            if (source is not null && IsNullConstant(source))
+            {
+                // A view over null (Span<T> s = null) is empty: nothing to borrow.
+                return 0;
+            }
+
             if (!resourceBySite.TryGetValue(site, out var id))
             {
                 id = NewResource(ResourceKind.Borrow, site, site.Syntax.GetLocation(), null, null, false);

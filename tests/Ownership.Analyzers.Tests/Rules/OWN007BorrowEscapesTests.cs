@@ -189,6 +189,26 @@ public class OWN007BorrowEscapesTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A view over null is empty, whatever keeps it (System.Private.CoreLib's SpanMarshaller resets its field so).
+        """
+        unsafe ref struct Marshaller
+        {
+            private Span<int> managed;
+            private int* allocated;
+            public void From(Span<int> values)
+            {
+                allocated = null;
+                if (values.IsEmpty)
+                {
+                    managed = null;
+                    return;
+                }
+                managed = values;
+                allocated = (int*)NativeMemory.Alloc((nuint)(values.Length * sizeof(int)));
+            }
+            public void Free() { NativeMemory.Free(allocated); allocated = null; }
+        }
+        """,
         // A view assigned to the discard is kept nowhere.
         "void M(List<int> items, byte[] data) { _ = CollectionsMarshal.AsSpan(items); Span<byte> view = data; _ = view; }",
         // An Add that is not a collection's copies the data (FileBufferingWriteStream into its PagedByteBuffer).
