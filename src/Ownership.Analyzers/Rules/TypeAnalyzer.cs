@@ -75,9 +75,11 @@ namespace Ownership.Analyzers.Rules
             private readonly ConcurrentDictionary<IFieldSymbol, bool> addedToCollection = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
             private readonly HashSet<IFieldSymbol> annotated = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
 
-            // Which members assign an acquisition to which field, and which only hand a field to a helper of this type
-            // (rather than release it): together they tell a release by another name (Clear, Complete) from a grow.
-            private readonly ConcurrentDictionary<(ISymbol Method, IFieldSymbol Field), bool> acquiredIn = new ConcurrentDictionary<(ISymbol, IFieldSymbol), bool>();
+            // Where each member last assigns an acquisition to a field and last releases the field itself (not a copy), and
+            // which members only hand a field to a helper of this type: together they tell a release by another name
+            // (Clear, Free) or a field used as one method's scratch from a grow.
+            private readonly ConcurrentDictionary<(ISymbol Method, IFieldSymbol Field), int> lastAcquisition = new ConcurrentDictionary<(ISymbol, IFieldSymbol), int>();
+            private readonly ConcurrentDictionary<(ISymbol Method, IFieldSymbol Field), int> lastDirectRelease = new ConcurrentDictionary<(ISymbol, IFieldSymbol), int>();
             private readonly ConcurrentDictionary<(ISymbol Method, IFieldSymbol Field), bool> handedToHelper = new ConcurrentDictionary<(ISymbol, IFieldSymbol), bool>();
 
             // Owned auto-properties ([Owned] on the property or [field: Owned]): reading the property on this reads the field.
@@ -115,7 +117,7 @@ namespace Ownership.Analyzers.Rules
                 {
                     case ISimpleAssignmentOperation assignment when OwnField(assignment.Target) is { } target && IsAcquisition(assignment.Value, operation.Syntax.SyntaxTree):
                         ownedFields.TryAdd(target, target.Locations.FirstOrDefault() ?? Location.None);
-                        acquiredIn.TryAdd((containingSymbol, target), true);
+                        lastAcquisition.AddOrUpdate((containingSymbol, target), operation.Syntax.SpanStart, (_, seen) => System.Math.Max(seen, operation.Syntax.SpanStart));
                         break;
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when OwnField(assignment.Value) is { } copied:
                         copies.TryAdd((containingSymbol, local.Local), copied);
@@ -210,6 +212,7 @@ namespace Ownership.Analyzers.Rules
                 if (OwnFieldOrElement(value) is { } field)
                 {
                     released.TryAdd((caller, field), true);
+                    lastDirectRelease.AddOrUpdate((caller, field), value!.Syntax.SpanStart, (_, seen) => System.Math.Max(seen, value.Syntax.SpanStart));
                 }
                 else if (Unwrap(value) is ILocalReferenceOperation local)
                 {
@@ -290,23 +293,35 @@ namespace Ownership.Analyzers.Rules
             }
 
             /// <summary>
-            /// True when a member of this type releases <paramref name="field"/> itself (not through a helper) and does not
-            /// acquire into it again: <c>DefaultInterpolatedStringHandler.Clear()</c> returning its rented array, a
-            /// marshaller's <c>Free()</c>. In a type with no release method, whose field's ownership was only inferred from
-            /// its acquisitions, that is its release by another name, which its users call. A grow (return the old block,
-            /// rent a new one) is not one. A type with a Dispose is still held to it.
+            /// True when a member of this type releases <paramref name="field"/> (not through a helper) and leaves it
+            /// released: <c>DefaultInterpolatedStringHandler.Clear()</c> returning its rented array, a marshaller's
+            /// <c>Free()</c>, or a method that rents into the field and returns it in its own <c>finally</c>. In a type
+            /// with no release method, whose field's ownership was only inferred from its acquisitions, that is its release
+            /// by another name, which its users call. A grow (return the old block, rent a new one) is not one. A type with
+            /// a Dispose is still held to it.
             /// </summary>
             private bool HasReleaseByAnotherName(IFieldSymbol field)
             {
                 foreach (var entry in released.Keys)
                 {
-                    if (SymbolEqualityComparer.Default.Equals(entry.Field, field) && !acquiredIn.ContainsKey(entry) && !handedToHelper.ContainsKey(entry))
+                    if (SymbolEqualityComparer.Default.Equals(entry.Field, field) && !handedToHelper.ContainsKey(entry) && EndsReleased(entry))
                     {
                         return true;
                     }
                 }
 
                 return false;
+            }
+
+            /// <summary>
+            /// True when <paramref name="entry"/>'s member leaves its field released: it acquires nothing into it, or it
+            /// releases the field itself after its last acquisition in the text. A release through a copy taken before a
+            /// new acquisition (<c>var old = _f; _f = Rent(n); Return(old);</c>) leaves the field owned.
+            /// </summary>
+            private bool EndsReleased((ISymbol Method, IFieldSymbol Field) entry)
+            {
+                return !lastAcquisition.TryGetValue(entry, out var acquired) ||
+                       (lastDirectRelease.TryGetValue(entry, out var releasedAt) && releasedAt > acquired);
             }
 
             /// <summary>The name the source uses: an auto-property's, for its backing field.</summary>

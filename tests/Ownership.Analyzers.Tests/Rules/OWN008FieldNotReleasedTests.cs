@@ -11,6 +11,18 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Flagged => new()
     {
+        // The field returned, then rented again: the method leaves it owned, and nothing returns it.
+        """
+        public sealed class {|OWN008:LineReader|}
+        {
+            private byte[] line = ArrayPool<byte>.Shared.Rent(16);
+            public void Resize(int size)
+            {
+                ArrayPool<byte>.Shared.Return(line);
+                line = ArrayPool<byte>.Shared.Rent(size);
+            }
+        }
+        """,
         // No release method, and the only member that returns the array rents the next one: a grow, not a release.
         """
         public ref struct {|OWN008:TextBuilder|}
@@ -288,6 +300,26 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A field one method rents into and returns in its own finally: that method's scratch (System.Net.ServerSentEvents'
+        // SseParser).
+        """
+        public sealed class LineReader
+        {
+            private byte[] line = Array.Empty<byte>();
+            public int Count(Stream stream)
+            {
+                line = ArrayPool<byte>.Shared.Rent(1024);
+                try
+                {
+                    return stream.Read(line, 0, line.Length);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(line);
+                }
+            }
+        }
+        """,
         // No release method, but a member that returns the rented array and rents nothing: the type's release by another name,
         // which its users call (System.Private.CoreLib's DefaultInterpolatedStringHandler.Clear, the marshallers' Free).
         """
