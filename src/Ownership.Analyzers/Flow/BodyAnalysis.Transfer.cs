@@ -1096,7 +1096,7 @@ namespace Ownership.Analyzers.Flow
                 {
                     var resource = resources[id];
                     if (returnContract.Kind != ContractKind.Owned && !IsHeldByField(id, state) &&
-                        (IsAcquiredHere(resource, state) || IsDetachedOwnedField(resource, state)))
+                        (IsAcquiredHere(resource, state) || IsDetachedOwnedField(resource, state)) && !IsNewEnumerator(resource))
                     {
                         // Once per return, whichever of its possible values it names.
                         if (IsFirstReport(11, returned, -1))
@@ -1108,6 +1108,37 @@ namespace Ownership.Analyzers.Flow
             }
 
             Escape(value, state);
+        }
+
+        /// <summary>
+        /// A new enumerator (a disposable with <c>MoveNext</c> and <c>Current</c>), tracked by
+        /// ownership_track_all_disposables: returned, it goes to the foreach that asked for it, which disposes it.
+        /// </summary>
+        private static bool IsNewEnumerator(Resource resource)
+        {
+            if (resource.AcquisitionSite is not IObjectCreationOperation { Type: { } type })
+            {
+                return false;
+            }
+
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (implemented.Name is "IEnumerator" or "IAsyncEnumerator")
+                {
+                    return true;
+                }
+            }
+
+            // The foreach pattern needs no interface: a public MoveNext() and Current.
+            var moves = false;
+            var current = false;
+            foreach (var member in type.GetMembers())
+            {
+                moves |= member is IMethodSymbol { Name: "MoveNext" or "MoveNextAsync", Parameters.IsEmpty: true, IsStatic: false };
+                current |= member is IPropertySymbol { Name: "Current", IsStatic: false };
+            }
+
+            return moves && current;
         }
 
         /// <summary>A maybe-state ("on some path") whose release and this place sit under opposite values of one flag.</summary>

@@ -107,6 +107,34 @@ public class DisposableModeTests
     }
 
     [Fact]
+    public Task Track_all_an_enumerator_returned_is_the_foreach_s_to_dispose()
+    {
+        // GetEnumerator and the enumerators a method hands out (EnumerateRunes, Split in System.Private.CoreLib) are
+        // disposed by the foreach that asks for them; a factory of any other disposable still says so or is reported.
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                public struct Enumerator : IDisposable
+                {
+                    public int Current => 0;
+                    public bool MoveNext() => false;
+                    public void Dispose() { }
+                }
+
+                public Enumerator GetEnumerator() => new Enumerator();
+
+                public Enumerator EnumerateParts() { return new Enumerator(); }
+
+                public Stream OpenLog()
+                {
+                    return {|OWN011:new MemoryStream()|};
+                }
+                """),
+            EditorConfig = TrackAll,
+        });
+    }
+
+    [Fact]
     public Task Track_all_treats_wrappers_as_taking_the_stream()
     {
         return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
