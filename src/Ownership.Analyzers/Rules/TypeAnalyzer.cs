@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -56,6 +57,32 @@ namespace Ownership.Analyzers.Rules
             return false;
         }
 
+        /// <summary>
+        /// What one member does with one field: where it last assigns an acquisition to it and last releases the field
+        /// itself (not a copy), -1 for never, and whether it hands the field to a helper of its type instead of releasing
+        /// it. Together they tell a release by another name (Clear, Free) or one method's scratch from a grow.
+        /// </summary>
+        private readonly struct FieldUse
+        {
+            public FieldUse(int lastAcquisition, int lastDirectRelease, bool handedToHelper)
+            {
+                LastAcquisition = lastAcquisition;
+                LastDirectRelease = lastDirectRelease;
+                HandedToHelper = handedToHelper;
+            }
+
+            public int LastAcquisition { get; }
+
+            public int LastDirectRelease { get; }
+
+            public bool HandedToHelper { get; }
+
+            public FieldUse With(FieldUse other) => new FieldUse(
+                System.Math.Max(LastAcquisition, other.LastAcquisition),
+                System.Math.Max(LastDirectRelease, other.LastDirectRelease),
+                HandedToHelper || other.HandedToHelper);
+        }
+
         /// <summary>What one type's members do with its fields, gathered while its bodies are analysed.</summary>
         private sealed class TypeFacts
         {
@@ -75,12 +102,9 @@ namespace Ownership.Analyzers.Rules
             private readonly ConcurrentDictionary<IFieldSymbol, bool> addedToCollection = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
             private readonly HashSet<IFieldSymbol> annotated = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
 
-            // Where each member last assigns an acquisition to a field and last releases the field itself (not a copy), and
-            // which members only hand a field to a helper of this type: together they tell a release by another name
-            // (Clear, Free) or a field used as one method's scratch from a grow.
-            private readonly ConcurrentDictionary<(ISymbol Method, IFieldSymbol Field), int> lastAcquisition = new ConcurrentDictionary<(ISymbol, IFieldSymbol), int>();
-            private readonly ConcurrentDictionary<(ISymbol Method, IFieldSymbol Field), int> lastDirectRelease = new ConcurrentDictionary<(ISymbol, IFieldSymbol), int>();
-            private readonly ConcurrentDictionary<(ISymbol Method, IFieldSymbol Field), bool> handedToHelper = new ConcurrentDictionary<(ISymbol, IFieldSymbol), bool>();
+            // What each member does with each field it acquires into or releases: made on the first such use, since most
+            // types that may own a field never do either.
+            private ConcurrentDictionary<(ISymbol Method, IFieldSymbol Field), FieldUse>? fieldUses;
 
             // Owned auto-properties ([Owned] on the property or [field: Owned]): reading the property on this reads the field.
             private readonly Dictionary<IPropertySymbol, IFieldSymbol> ownedProperties = new Dictionary<IPropertySymbol, IFieldSymbol>(SymbolEqualityComparer.Default);
@@ -117,7 +141,7 @@ namespace Ownership.Analyzers.Rules
                 {
                     case ISimpleAssignmentOperation assignment when OwnField(assignment.Target) is { } target && IsAcquisition(assignment.Value, operation.Syntax.SyntaxTree):
                         ownedFields.TryAdd(target, target.Locations.FirstOrDefault() ?? Location.None);
-                        lastAcquisition.AddOrUpdate((containingSymbol, target), operation.Syntax.SpanStart, (_, seen) => System.Math.Max(seen, operation.Syntax.SpanStart));
+                        NoteUse(containingSymbol, target, new FieldUse(operation.Syntax.SpanStart, -1, handedToHelper: false));
                         break;
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when OwnField(assignment.Value) is { } copied:
                         copies.TryAdd((containingSymbol, local.Local), copied);
@@ -196,7 +220,7 @@ namespace Ownership.Analyzers.Rules
                         MarkReleased(caller, argument.Value);
                         if (kind == ContractKind.None && OwnFieldOrElement(argument.Value) is { } handed)
                         {
-                            handedToHelper.TryAdd((caller, handed), true);
+                            NoteUse(caller, handed, new FieldUse(-1, -1, handedToHelper: true));
                         }
                     }
                     else if (kind == ContractKind.None && invocation.IsCollectionAdd() && OwnField(argument.Value) is { } kept)
@@ -212,7 +236,7 @@ namespace Ownership.Analyzers.Rules
                 if (OwnFieldOrElement(value) is { } field)
                 {
                     released.TryAdd((caller, field), true);
-                    lastDirectRelease.AddOrUpdate((caller, field), value!.Syntax.SpanStart, (_, seen) => System.Math.Max(seen, value.Syntax.SpanStart));
+                    NoteUse(caller, field, new FieldUse(-1, value!.Syntax.SpanStart, handedToHelper: false));
                 }
                 else if (Unwrap(value) is ILocalReferenceOperation local)
                 {
@@ -304,7 +328,7 @@ namespace Ownership.Analyzers.Rules
             {
                 foreach (var entry in released.Keys)
                 {
-                    if (SymbolEqualityComparer.Default.Equals(entry.Field, field) && !handedToHelper.ContainsKey(entry) && EndsReleased(entry))
+                    if (SymbolEqualityComparer.Default.Equals(entry.Field, field) && EndsReleased(entry))
                     {
                         return true;
                     }
@@ -320,8 +344,19 @@ namespace Ownership.Analyzers.Rules
             /// </summary>
             private bool EndsReleased((ISymbol Method, IFieldSymbol Field) entry)
             {
-                return !lastAcquisition.TryGetValue(entry, out var acquired) ||
-                       (lastDirectRelease.TryGetValue(entry, out var releasedAt) && releasedAt > acquired);
+                if (fieldUses is null || !fieldUses.TryGetValue(entry, out var use))
+                {
+                    // Released only through a local copy (var h = _handle; _handle = null; h.Dispose();).
+                    return true;
+                }
+
+                return !use.HandedToHelper && (use.LastAcquisition < 0 || use.LastDirectRelease > use.LastAcquisition);
+            }
+
+            private void NoteUse(ISymbol method, IFieldSymbol field, FieldUse use)
+            {
+                var uses = LazyInitializer.EnsureInitialized(ref fieldUses, () => new ConcurrentDictionary<(ISymbol, IFieldSymbol), FieldUse>())!;
+                uses.AddOrUpdate((method, field), use, (_, seen) => seen.With(use));
             }
 
             /// <summary>The name the source uses: an auto-property's, for its backing field.</summary>
