@@ -12,7 +12,7 @@ namespace Ownership.AnalyzerBenchmarks;
 /// <summary>
 /// <c>--scan FOLDER [--refs FOLDER]… [--track-all] [--baseline FOLDER]</c>: the precision check on real code
 /// (docs/precision.md). Compiles every <c>.cs</c> file under FOLDER against the running runtime's assemblies (less any
-/// assembly of the folder's own name, for a decompiled runtime library), the <c>.dll</c> files of each <c>--refs</c>
+/// assembly of the folder's own name, for a decompiled runtime library; none at all for System.Private.CoreLib), the <c>.dll</c> files of each <c>--refs</c>
 /// folder and Ownership.Annotations, runs Ownership's analyzers and prints their diagnostics. With <c>--baseline</c>,
 /// it runs another build's analyzers too and prints only what each build reports that the other does not.
 /// </summary>
@@ -70,6 +70,7 @@ internal static class Scan
             // The core library defines System.Object itself and references nothing: any reference would bring a second one.
             references = Enumerable.Empty<MetadataReference>();
         }
+
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable);
         return CSharpCompilation.Create(Path.GetFileName(folder), trees, references, options);
     }
