@@ -12,9 +12,10 @@ namespace Ownership.AnalyzerBenchmarks;
 /// <summary>
 /// <c>--scan FOLDER [--refs FOLDER]… [--track-all] [--baseline FOLDER]</c>: the precision check on real code
 /// (docs/precision.md). Compiles every <c>.cs</c> file under FOLDER against the running runtime's assemblies (less any
-/// assembly of the folder's own name, for a decompiled runtime library; none at all for System.Private.CoreLib), the <c>.dll</c> files of each <c>--refs</c>
-/// folder and Ownership.Annotations, runs Ownership's analyzers and prints their diagnostics. With <c>--baseline</c>,
-/// it runs another build's analyzers too and prints only what each build reports that the other does not.
+/// assembly of the folder's own name, for a decompiled runtime library; none at all for System.Private.CoreLib), the
+/// <c>.dll</c> files of each <c>--refs</c> folder and Ownership.Annotations, runs Ownership's analyzers and prints their
+/// diagnostics. With <c>--baseline</c>, it runs another build's analyzers too and prints only what each build reports
+/// that the other does not.
 /// </summary>
 internal static class Scan
 {
