@@ -269,13 +269,33 @@ namespace Ownership.Analyzers.Flow
 
             foreach (var source in Bits(borrow.SourceResources))
             {
-                if (!IsHeldByField(source, state))
+                if (!IsHeldByField(source, state) && !resources[source].KeptByThis)
                 {
                     return false;
                 }
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// <c>_segment = new Segment(array)</c>: what the new object was given is kept by this object through it, so a view
+        /// of it kept in another field of this object lives beside its storage (Components' ReverseStringBuilder).
+        /// </summary>
+        private void NoteKeptThroughField(IOperation target, IOperation value, FlowState state)
+        {
+            if (!IsFieldOfThis(target) || value.WithoutConversions() is not IObjectCreationOperation creation)
+            {
+                return;
+            }
+
+            foreach (var argument in creation.Arguments)
+            {
+                foreach (var id in Bits(Peek(argument.Value, state)))
+                {
+                    resources[id].KeptByThis = true;
+                }
+            }
         }
 
         private bool IsSameObjectField(IOperation target, Resource borrow)

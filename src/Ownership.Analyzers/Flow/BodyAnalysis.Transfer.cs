@@ -412,6 +412,7 @@ namespace Ownership.Analyzers.Flow
             }
             else if (variables[variable] is IFieldSymbol)
             {
+                NoteKeptThroughField(assignment.Target, assignment.Value, state);
                 CheckStore(assignment, assignment.Target, value, state);
             }
 
@@ -439,6 +440,7 @@ namespace Ownership.Analyzers.Flow
 
             var stored = Evaluate(assignment.Value, state);
             Use(stored, assignment.Value, state);
+            NoteKeptThroughField(target, assignment.Value, state);
             if (IsElementCopy(assignment.Value))
             {
                 // buffer[kept++] = frame, frame a ref local to an element of buffer: the element is copied, the reference

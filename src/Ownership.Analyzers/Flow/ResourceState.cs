@@ -159,6 +159,12 @@ namespace Ownership.Analyzers.Flow
         /// <summary>For pinned pointers: the <c>fixed</c> local whose scope pins the storage.</summary>
         public ILocalSymbol? PinnedBy { get; set; }
 
+        /// <summary>
+        /// Handed to a new object that a field of this object keeps (<c>_segment = new Segment(array)</c>): this object
+        /// keeps it through that one, on some path.
+        /// </summary>
+        public bool KeptByThis { get; set; }
+
         /// <summary>For borrows: the resources whose storage it points into.</summary>
         public ulong SourceResources { get; set; }
 

@@ -9,6 +9,27 @@ public class OWN007BorrowEscapesTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // The same, but the segment is only a local: nothing of this struct keeps the array.
+        """
+        sealed class Segment : IDisposable
+        {
+            private char[] array;
+            public Segment(char[] array) { this.array = array; }
+            public void Dispose() { ArrayPool<char>.Shared.Return(array); array = Array.Empty<char>(); }
+        }
+
+        ref struct ReverseBuilder
+        {
+            private Span<char> current;
+            public ReverseBuilder(int length)
+            {
+                char[] array = ArrayPool<char>.Shared.Rent(length);
+                var segment = new Segment(array);
+                {|OWN007:current = array|};
+                segment.Dispose();
+            }
+        }
+        """,
         // A collection of the caller's own type keeps what is added to it.
         """
         public sealed class Pages : IEnumerable<byte[]>
@@ -189,6 +210,29 @@ public class OWN007BorrowEscapesTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A view kept beside its storage, which this struct keeps through another object: the rented array is handed to a
+        // segment that a field holds and whose Dispose returns it (Components.Web's ReverseStringBuilder).
+        """
+        sealed class Segment : IDisposable
+        {
+            private char[] array;
+            public Segment(char[] array) { this.array = array; }
+            public void Dispose() { ArrayPool<char>.Shared.Return(array); array = Array.Empty<char>(); }
+        }
+
+        ref struct ReverseBuilder
+        {
+            private Span<char> current;
+            private Segment? segment;
+            public ReverseBuilder(int length)
+            {
+                char[] array = ArrayPool<char>.Shared.Rent(length);
+                segment = new Segment(array);
+                current = array;
+            }
+            public void Dispose() => segment?.Dispose();
+        }
+        """,
         // A view over null is empty, whatever keeps it (System.Private.CoreLib's SpanMarshaller resets its field so).
         """
         unsafe ref struct Marshaller
