@@ -122,16 +122,7 @@ namespace Ownership.Analyzers.Flow
                 // Stale as seen through what holds it now: a variable re-pointed elsewhere on this path is not.
                 state.MarkGoneThroughHolders(pending);
                 done |= pending;
-                var next = 0UL;
-                foreach (var borrow in resources)
-                {
-                    if (borrow.Kind == ResourceKind.Borrow && (borrow.SourceResources & done) != 0 && (done & (1UL << borrow.Id)) == 0)
-                    {
-                        next |= 1UL << borrow.Id;
-                    }
-                }
-
-                pending = next;
+                pending = BorrowsOf(done) & ~done;
             }
         }
 

@@ -70,10 +70,9 @@ namespace Ownership.Analyzers.Flow
         /// <summary>True when a variable holds a view made over <paramref name="resource"/> (a span over its block).</summary>
         private bool IsViewedByHeldBorrow(int resource, FlowState state)
         {
-            foreach (var borrow in resources)
+            foreach (var id in Bits(BorrowsOf(1UL << resource)))
             {
-                if (borrow.Kind == ResourceKind.Borrow && borrow.BorrowOrigin == BorrowOrigin.View && (borrow.SourceResources & (1UL << resource)) != 0 &&
-                    state.IsHeld(borrow.Id))
+                if (resources[id].BorrowOrigin == BorrowOrigin.View && state.IsHeld(id))
                 {
                     return true;
                 }
