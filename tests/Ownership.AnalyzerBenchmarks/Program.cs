@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Ownership.AnalyzerBenchmarks;
 
 /// <summary>
-/// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3 --no-collections] [--profile huge|corpus|plain [--allocations] [--driver-only] [--baseline FOLDER]]
+/// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3 --no-collections] [--profile huge|corpus|plain [--allocations] [--driver-only] [--baseline FOLDER [--with-others]]]
 /// [--scan FOLDER [--refs FOLDER]… [--track-all] [--baseline FOLDER]] (see Scan)
 /// Prints, as Markdown, medians of <c>--repeat</c> runs after one warm-up, and the ratios docs/performance.md records.
 /// </summary>
@@ -64,11 +64,20 @@ public static class Program
                 // Both builds load in load contexts of their own, so that neither has an advantage from where it loaded.
                 var other = AnalyzerSets.OwnershipBuildIn(args[baseline + 1]);
                 var thisBuild = AnalyzerSets.OwnershipBuildIn(AppContext.BaseDirectory);
-                var pair = Measurement.RepeatInterleaved(scenario, new[] { other, thisBuild }, repeat);
+                // --with-others: each side runs with NetAnalyzers and IDisposableAnalyzers after it, as in the whole
+                // benchmark's run with every analyzer, where the driver interleaves every analyzer's callbacks.
+                var others = Array.IndexOf(args, "--with-others") >= 0 ? sets.NetAnalyzers.AddRange(sets.IDisposableAnalyzers) : ImmutableArray<DiagnosticAnalyzer>.Empty;
+                var pair = Measurement.RepeatInterleaved(scenario, new[] { other.AddRange(others), thisBuild.AddRange(others) }, repeat);
                 var ratio = MedianRatio(pair[1].Zip(pair[0], (mine, theirs) => (mine.TimeOf(thisBuild), theirs.TimeOf(other))));
                 Console.WriteLine($"Median: baseline {Measurement.Median(pair[0].Select(r => r.TimeOf(other))).TotalMilliseconds:F1} ms, " +
                                   $"this build {Measurement.Median(pair[1].Select(r => r.TimeOf(thisBuild))).TotalMilliseconds:F1} ms; " +
                                   $"this build / baseline {ratio:P1} (median of per-round ratios)");
+                if (!others.IsEmpty)
+                {
+                    Console.WriteLine($"  Ownership / CA2000 in the same run: baseline {MedianRatio(pair[0].Select(r => (r.TimeOf(other), r.TimeOf(sets.Ca2000)))):P1}, " +
+                                      $"this build {MedianRatio(pair[1].Select(r => (r.TimeOf(thisBuild), r.TimeOf(sets.Ca2000)))):P1}");
+                }
+
                 foreach (var analyzer in thisBuild)
                 {
                     var name = analyzer.GetType().Name;
