@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Ownership.AnalyzerBenchmarks;
 
 /// <summary>
-/// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3 --no-collections] [--profile huge|corpus|plain [--allocations] [--driver-only] [--baseline FOLDER [--with-others]]]
+/// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3 --no-collections] [--profile huge|corpus|plain [--allocations] [--driver-only] [--baseline FOLDER] [--with-others]]
 /// [--scan FOLDER [--refs FOLDER]… [--track-all] [--baseline FOLDER]] (see Scan)
 /// Prints, as Markdown, medians of <c>--repeat</c> runs after one warm-up, and the ratios docs/performance.md records.
 /// </summary>
@@ -57,6 +57,10 @@ public static class Program
                 "plain" => Corpus.Generate(files, seed: 7, ownershipShare: 0),
                 _ => Corpus.Generate(files),
             };
+            // --with-others (with --baseline or --driver-only): NetAnalyzers and IDisposableAnalyzers run after the
+            // measured analyzers, as in the whole benchmark's run with every analyzer, where the driver interleaves
+            // every analyzer's callbacks.
+            var others = Array.IndexOf(args, "--with-others") >= 0 ? sets.NetAnalyzers.AddRange(sets.IDisposableAnalyzers) : ImmutableArray<DiagnosticAnalyzer>.Empty;
             var baseline = Array.IndexOf(args, "--baseline");
             if (baseline >= 0 && baseline + 1 < args.Length)
             {
@@ -64,9 +68,6 @@ public static class Program
                 // Both builds load in load contexts of their own, so that neither has an advantage from where it loaded.
                 var other = AnalyzerSets.OwnershipBuildIn(args[baseline + 1]);
                 var thisBuild = AnalyzerSets.OwnershipBuildIn(AppContext.BaseDirectory);
-                // --with-others: each side runs with NetAnalyzers and IDisposableAnalyzers after it, as in the whole
-                // benchmark's run with every analyzer, where the driver interleaves every analyzer's callbacks.
-                var others = Array.IndexOf(args, "--with-others") >= 0 ? sets.NetAnalyzers.AddRange(sets.IDisposableAnalyzers) : ImmutableArray<DiagnosticAnalyzer>.Empty;
                 var pair = Measurement.RepeatInterleaved(scenario, new[] { other.AddRange(others), thisBuild.AddRange(others) }, repeat);
                 var ratio = MedianRatio(pair[1].Zip(pair[0], (mine, theirs) => (mine.TimeOf(thisBuild), theirs.TimeOf(other))));
                 Console.WriteLine($"Median: baseline {Measurement.Median(pair[0].Select(r => r.TimeOf(other))).TotalMilliseconds:F1} ms, " +
@@ -103,7 +104,7 @@ public static class Program
             var measureDriver = Array.IndexOf(args, "--driver-only") >= 0;
             var driverRuns = measureDriver ? null : Measurement.Repeat(scenario, driverOnly, repeat);
             using var sampler = Array.IndexOf(args, "--allocations") >= 0 ? new AllocationSampler() : null;
-            var runs = Measurement.Repeat(scenario, measureDriver ? driverOnly : sets.Ownership, repeat);
+            var runs = Measurement.Repeat(scenario, measureDriver ? driverOnly.AddRange(others) : sets.Ownership, repeat);
             if (sampler is not null)
             {
                 AllocationSampler.Print(top: 60);
@@ -114,6 +115,12 @@ public static class Program
                 // What the driver's own dispatch of empty callbacks costs an analyzer: the floor under every analyzer's time.
                 Console.WriteLine($"Median: do-nothing analyzer {Measurement.Median(runs.Select(r => r.TimeOf(driverOnly))).TotalMilliseconds:F1} ms, " +
                                   $"{MedianBytes(runs) >> 10:N0} KiB allocated");
+                if (!others.IsEmpty)
+                {
+                    Console.WriteLine($"  beside the other analyzers: CA2000 {Measurement.Median(runs.Select(r => r.TimeOf(sets.Ca2000))).TotalMilliseconds:F1} ms; " +
+                                      $"do-nothing analyzer / CA2000 {MedianRatio(runs.Select(r => (r.TimeOf(driverOnly), r.TimeOf(sets.Ca2000)))):P1}");
+                }
+
                 return 0;
             }
 

@@ -813,6 +813,31 @@ public class OWN001UseAfterReleaseTests
     }
 
     [Fact]
+    public Task After_a_lock_on_the_released_field_the_message_has_no_qualifier()
+    {
+        // Every path released the field inside the lock: neither "on some path" nor "in an earlier iteration".
+        var source = TestCode.Members("""
+            sealed class Synchronized : IDisposable
+            {
+                private readonly Handle handle;
+                public Synchronized(Handle handle) { this.handle = handle; }
+                public void Dispose()
+                {
+                    lock (handle)
+                    {
+                        handle.Dispose();
+                    }
+                    {|#0:handle|}.Write(1);
+                }
+            }
+            """);
+        var line = TestCode.LineOf(source, "lock (handle)") + 2;
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(
+            source,
+            AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN001").WithLocation(0).WithMessage($"'handle' is used after it was released by 'handle.Dispose()' at line {line}"));
+    }
+
+    [Fact]
     public Task Later_loop_iteration_says_so()
     {
         var source = TestCode.Members("""
