@@ -227,7 +227,8 @@ namespace Ownership.Analyzers.Flow
                     continue;
                 }
 
-                if (borrow.BorrowOrigin == BorrowOrigin.View && (IsSameObjectField(target, borrow) || IsSourceKeptByThis(target, borrow, state)))
+                if (borrow.BorrowOrigin == BorrowOrigin.View &&
+                    (IsSameObjectField(target, borrow) || IsSourceKeptByThis(target, borrow, state) || IsSourceStoredInFieldOfThis(target, borrow)))
                 {
                     // A view into this object's own storage kept in this object's field lives as long as its source.
                     continue;
@@ -236,6 +237,8 @@ namespace Ownership.Analyzers.Flow
                 var how = target switch
                 {
                     IFieldReferenceOperation field => $"be stored in field '{field.Field.Name}'",
+                    IFlowCaptureReferenceOperation capture when captureTargets.TryGetValue(capture.Id, out var variable) && variables[variable] is IFieldSymbol field =>
+                        $"be stored in field '{field.Name}'",
                     IArrayElementReferenceOperation => "be stored in an array",
                     IPropertyReferenceOperation property => $"be stored in '{property.Property.Name}'",
                     _ => "be stored where it outlives the borrow",
@@ -270,6 +273,65 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>
+        /// <c>_memory = new Span&lt;T&gt;(array); _owner = array;</c>: the variable the view was taken from is stored into a
+        /// field of this object somewhere in the body, before or after the view (a constructor's order is its own).
+        /// </summary>
+        private bool IsSourceStoredInFieldOfThis(IOperation target, Resource borrow)
+        {
+            if (!IsFieldOfThis(target) || borrow.SourceSymbol is not (ILocalSymbol or IParameterSymbol))
+            {
+                return false;
+            }
+
+            if (storedIntoFieldsOfThis is null)
+            {
+                // The compiler captures a field before the branches of what is stored in it (_owner = c ? a : b).
+                var captured = new Dictionary<CaptureId, IOperation>();
+                var assignments = new List<ISimpleAssignmentOperation>();
+                foreach (var block in graph.Blocks)
+                {
+                    foreach (var operation in block.Operations)
+                    {
+                        foreach (var descendant in operation.DescendantsAndSelf())
+                        {
+                            if (descendant is IFlowCaptureOperation capture)
+                            {
+                                captured[capture.Id] = capture.Value;
+                            }
+                            else if (descendant is ISimpleAssignmentOperation assignment)
+                            {
+                                assignments.Add(assignment);
+                            }
+                        }
+                    }
+                }
+
+                storedIntoFieldsOfThis = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                foreach (var assignment in assignments)
+                {
+                    var field = assignment.Target is IFlowCaptureReferenceOperation reference && captured.TryGetValue(reference.Id, out var original) ? original : assignment.Target;
+                    if (!IsFieldOfThis(field) || field.Type is not { IsRefLikeType: false })
+                    {
+                        // A span field (_current = array) keeps a view, not the storage.
+                        continue;
+                    }
+
+                    switch (assignment.Value.WithoutConversions())
+                    {
+                        case ILocalReferenceOperation local:
+                            storedIntoFieldsOfThis.Add(local.Local);
+                            break;
+                        case IParameterReferenceOperation parameter:
+                            storedIntoFieldsOfThis.Add(parameter.Parameter);
+                            break;
+                    }
+                }
+            }
+
+            return storedIntoFieldsOfThis.Contains((ISymbol)borrow.SourceSymbol);
+        }
+
+        /// <summary>
         /// <c>_segment = new Segment(array)</c>: what the new object was given is kept by this object through it, so a view
         /// of it kept in another field of this object lives beside its storage (Components' ReverseStringBuilder).
         /// </summary>
@@ -297,12 +359,14 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>A field of this object, or an auto-property of it (<c>Buffer = _pooled.AsSpan(0, n)</c> in a constructor).</summary>
-        private static bool IsFieldOfThis(IOperation target)
+        private bool IsFieldOfThis(IOperation target)
         {
             return target switch
             {
                 IFieldReferenceOperation { Instance: IInstanceReferenceOperation } => true,
                 IPropertyReferenceOperation { Instance: IInstanceReferenceOperation } property => BackingFields.Of(property.Property) is not null,
+                // _memory = c ? a : b: the compiler captured the field before the branches.
+                IFlowCaptureReferenceOperation capture => captureTargets.TryGetValue(capture.Id, out var variable) && variables[variable] is IFieldSymbol { IsStatic: false },
                 _ => false,
             };
         }

@@ -283,8 +283,15 @@ namespace Ownership.Analyzers.Flow
                 case BinaryOperatorKind.NotEquals:
                 case BinaryOperatorKind.ObjectValueEquals:
                 case BinaryOperatorKind.ObjectValueNotEquals:
+                case BinaryOperatorKind.LessThan:
+                case BinaryOperatorKind.LessThanOrEqual:
+                case BinaryOperatorKind.GreaterThan:
+                case BinaryOperatorKind.GreaterThanOrEqual:
                     // Comparing a pointer is not reading what it points to.
                     return 0;
+                case BinaryOperatorKind.Subtract when left != 0 && right != 0:
+                    // (nuint)end - (nuint)start: the distance between two addresses is a number, not an address.
+                    break;
                 case BinaryOperatorKind.Add:
                 case BinaryOperatorKind.Subtract:
                     if (IsAddress(binary.Type))
@@ -398,6 +405,7 @@ namespace Ownership.Analyzers.Flow
                 foreach (var id in Bits(value))
                 {
                     resources[id].PinnedBy = pinned;
+                    resources[id].Name = pinned.Name;
                 }
             }
             else if (assignment.IsRef && assignment.Value is IArrayElementReferenceOperation element)
@@ -664,10 +672,10 @@ namespace Ownership.Analyzers.Flow
             switch (thisKind)
             {
                 case ContractKind.Releases:
-                    Release(receiver, contract.This.Family, call, instance, isTransfer: false, state);
+                    Release(WithoutWrappedViews(receiver, instance), contract.This.Family, call, instance, isTransfer: false, state);
                     break;
                 case ContractKind.Transfers:
-                    Release(receiver, contract.This.Family, call, instance, isTransfer: true, state);
+                    Release(WithoutWrappedViews(receiver, instance), contract.This.Family, call, instance, isTransfer: true, state);
                     break;
                 case ContractKind.Invalidates:
                     Invalidate(instance, receiver, call, state);
@@ -709,6 +717,27 @@ namespace Ownership.Analyzers.Flow
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// The receiver of a release method, less the views it only wraps: a span or pointer made into a disposable
+        /// (<c>SpanOwner&lt;T&gt; owner = new Span&lt;T&gt;(pointer, n)</c>, by a user-defined conversion) is not what that
+        /// disposable's Dispose releases. A borrow whose own type can be released (a [Borrowed] stream) is still there.
+        /// </summary>
+        private ulong WithoutWrappedViews(ulong receiver, IOperation? instance)
+        {
+            foreach (var id in Bits(receiver))
+            {
+                var resource = resources[id];
+                if (resource.Kind == ResourceKind.Borrow && resource.AcquisitionSite?.Type is { } viewType &&
+                    !SymbolEqualityComparer.Default.Equals(viewType, instance?.Type) &&
+                    !contracts.IsDisposable(viewType) && contracts.GetType(viewType).Kind != ContractKind.Owned)
+                {
+                    receiver &= ~(1UL << id);
+                }
+            }
+
+            return receiver;
         }
 
         private static bool IsMonitor(INamedTypeSymbol type)

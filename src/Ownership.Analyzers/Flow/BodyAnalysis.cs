@@ -46,6 +46,7 @@ namespace Ownership.Analyzers.Flow
         private readonly bool[] isFinallyBlock;
         private readonly bool[] isInTryWithCatch;
         private readonly Dictionary<IOperation, bool> mayThrow = new Dictionary<IOperation, bool>();
+        private HashSet<ISymbol>? storedIntoFieldsOfThis;
         private FlowState?[] inStates = Array.Empty<FlowState?>();
         private bool[] dirty = Array.Empty<bool>();
         private bool joiningHandlers;

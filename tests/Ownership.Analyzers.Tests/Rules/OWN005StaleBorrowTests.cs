@@ -9,6 +9,20 @@ public class OWN005StaleBorrowTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // An address kept from inside a fixed statement, read through after it (the twin of the distance below).
+        """
+        static byte First(ReadOnlySpan<byte> memory, out nuint address)
+        {
+            nuint page = 4096;
+            fixed (byte* ptr = memory)
+            {
+                nuint start = (nuint)ptr;
+                nuint aligned = start - (start & (page - 1));
+                address = start == aligned ? aligned : aligned + page;
+            }
+            return address < 4096 ? (byte)0 : *{|OWN005:(byte*)address|};
+        }
+        """,
         // The same grow idiom, but the first view is read after its rental was returned.
         """
         int Hash(ReadOnlySpan<char> source, int needed)
@@ -222,6 +236,22 @@ public class OWN005StaleBorrowTests
 
     public static TheoryData<string> Silent => new()
     {
+        // The distance between two addresses taken inside a fixed statement is a number, and comparing it is no read
+        // (DotNext's UnmanagedMemory.GetPageAlignedOffset).
+        """
+        static bool GetPageAlignedOffset(ReadOnlySpan<byte> memory, out int offset)
+        {
+            nuint page = 4096;
+            fixed (byte* ptr = memory)
+            {
+                nuint start = (nuint)ptr;
+                nuint aligned = start - (start & (page - 1));
+                aligned = start == aligned ? aligned : aligned + page;
+                offset = (int)(aligned - start);
+            }
+            return offset < memory.Length;
+        }
+        """,
         // A span re-pointed at a bigger rental after the first one is returned, while a second variable still holds the first
         // view: only that second variable is stale (CompareInfo's sort key buffer in System.Private.CoreLib).
         """

@@ -9,6 +9,20 @@ public class OWN006ReleaseNotOwnedTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Disposing a [Borrowed] disposable ref struct: the borrow is of the type being disposed (the twin of the
+        // conversion below).
+        """
+        ref struct Owner : IDisposable
+        {
+            private Span<byte> memory;
+            public Owner(Span<byte> memory) { this.memory = memory; }
+            public void Dispose() { }
+        }
+        void M([Borrowed] Owner owner)
+        {
+            {|OWN006:owner.Dispose()|};
+        }
+        """,
         // Freeing a [Borrowed] parameter.
         """
         void M([Borrowed] byte* block)
@@ -143,6 +157,38 @@ public class OWN006ReleaseNotOwnedTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A disposable made from a span over stack memory by a user-defined conversion: its Dispose releases what it owns,
+        // not the span (DotNext's Span.Swap with SpanOwner<T>).
+        """
+        ref struct Owner : IDisposable
+        {
+            private Span<byte> memory;
+            public Owner(Span<byte> memory) { this.memory = memory; }
+            public static implicit operator Owner(Span<byte> span) => new Owner(span);
+            public Span<byte> Span => memory;
+            public void Dispose() { }
+        }
+        void Swap(int n, bool big)
+        {
+            Owner owner;
+            if (big)
+            {
+                owner = new Owner(new byte[n]);
+            }
+            else
+            {
+                void* pointer = stackalloc byte[n];
+                owner = new Span<byte>(pointer, n);
+            }
+            owner.Span[0] = 1;
+            owner.Dispose();
+        }
+        void Scratch(List<byte> list)
+        {
+            using Owner owner = CollectionsMarshal.AsSpan(list);
+            owner.Span[0] = 1;
+        }
+        """,
         // An address a parameter brings, released at an offset: whether it is the start of its block is the caller's knowledge
         // (System.Private.CoreLib's VBByValStrMarshaler hands out its block 4 bytes in).
         """

@@ -9,6 +9,18 @@ public class OWN007BorrowEscapesTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A view of a list that no field of this object keeps (the twin of Kept below).
+        """
+        public ref struct Lost
+        {
+            private Span<byte> memory;
+            public Lost(int size)
+            {
+                var list = new List<byte>(size);
+                {|OWN007:memory = CollectionsMarshal.AsSpan(list)|};
+            }
+        }
+        """,
         // The same, but the segment is only a local: nothing of this struct keeps the array.
         """
         sealed class Segment : IDisposable
@@ -210,6 +222,37 @@ public class OWN007BorrowEscapesTests
 
     public static TheoryData<string> Silent => new()
     {
+        // The view is stored before the array it views is stored in another field of this object, through a conditional
+        // (DotNext's SpanOwner<T>): the object keeps both.
+        """
+        public ref struct Lease
+        {
+            private Span<byte> memory;
+            private object? owner;
+            public Lease(int size, bool exact)
+            {
+                byte[] array = ArrayPool<byte>.Shared.Rent(size);
+                memory = exact ? new Span<byte>(array, 0, size) : new Span<byte>(array);
+                owner = array;
+            }
+            public void Dispose()
+            {
+                if (owner is byte[] array) ArrayPool<byte>.Shared.Return(array);
+                this = default;
+            }
+        }
+        public ref struct Kept
+        {
+            private Span<byte> memory;
+            private List<byte> items;
+            public Kept(int size)
+            {
+                var list = new List<byte>(size);
+                memory = CollectionsMarshal.AsSpan(list);
+                items = list;
+            }
+        }
+        """,
         // A view kept beside its storage, which this struct keeps through another object: the rented array is handed to a
         // segment that a field holds and whose Dispose returns it (Components.Web's ReverseStringBuilder).
         """
@@ -414,6 +457,22 @@ public class OWN007BorrowEscapesTests
         }
 
         """;
+
+    [Fact]
+    public Task A_pinned_pointer_is_named_after_its_fixed_local() => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(
+        // ZstdSharp's CompressionStream hands the caller's buffer struct the pinned pointer: the message names 'src',
+        // not the pinned span twice.
+        TestCode.Members("""
+            public struct Window { public void* src; public nuint size; }
+            void Compress(ref Window input, ReadOnlySpan<byte> inputBuffer)
+            {
+                fixed (byte* src = inputBuffer)
+                {
+                    {|#0:input.src = src|};
+                }
+            }
+            """),
+        AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN007").WithLocation(0).WithMessage("'src' is borrowed from 'inputBuffer' and must not be stored in field 'src'"));
 
     [Fact]
     public Task Flags_a_borrowed_property_stored_in_a_field() => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Prelude + LendingGrid + """
