@@ -885,7 +885,7 @@ namespace Ownership.Analyzers.Flow
                     continue;
                 }
 
-                if (current.Has(StateFlags.Gone) && !(resource.IsDisposable && !isTransfer) && IsGoneThrough(argument, value, id, state) &&
+                if (current.Has(StateFlags.Gone) && !IsDisposedAgain(resource, current, isTransfer) && IsGoneThrough(argument, value, id, state) &&
                     !IsInfeasible(current, call))
                 {
                     // One report per released expression: a variable that may hold either of two resources is one mistake.
@@ -916,6 +916,16 @@ namespace Ownership.Analyzers.Flow
                     ReleaseAdopted(resource, call, state);
                 }
             }
+        }
+
+        /// <summary>
+        /// Dispose must be idempotent: a disposable disposed again, or handed to a second owner after a first one (each
+        /// will dispose it: LiteDB's reader and writer CryptoStreams over one stream), is not freed twice. Handing over
+        /// one that was already disposed is still reported.
+        /// </summary>
+        private static bool IsDisposedAgain(Resource resource, ResourceState current, bool isTransfer)
+        {
+            return resource.IsDisposable && (!isTransfer || !current.Has(StateFlags.Released));
         }
 
         /// <summary>
@@ -1175,7 +1185,7 @@ namespace Ownership.Analyzers.Flow
         private bool IsInfeasible(ResourceState state, IOperation here)
         {
             return state.Has(StateFlags.Owned | StateFlags.Null | StateFlags.Escaped) && state.Site is { } site &&
-                   guards.AreExclusive(site.Syntax, here.Syntax);
+                   (guards.AreExclusive(site.Syntax, here.Syntax) || guards.IsLeftByStateChange(site.Syntax, here.Syntax));
         }
 
         /// <summary>Released under opposite values of one flag: every path through both releases it.</summary>
@@ -1634,7 +1644,7 @@ namespace Ownership.Analyzers.Flow
         {
             var instance = Evaluate(property.Instance, state);
             var read = UsedByFieldRead(property.Instance, instance);
-            if (read != instance && BackingFields.Of(property.Property) is null)
+            if (read != instance && BackingFields.Of(property.Property) is null && !ReturnsAField(property.Property))
             {
                 // A property with a body is a call into the object, which may be disposed.
                 read = instance;
@@ -1652,6 +1662,46 @@ namespace Ownership.Analyzers.Flow
             }
 
             return 0;
+        }
+
+        /// <summary>
+        /// A getter that only returns a field of its object (<c>public uint Id =&gt; _id;</c>): reading it reads the field,
+        /// which a disposed object still has.
+        /// </summary>
+        private static bool ReturnsAField(IPropertySymbol property)
+        {
+            if (property.GetMethod is not { DeclaringSyntaxReferences: { Length: 1 } references } || property.IsStatic)
+            {
+                return false;
+            }
+
+            var returned = references[0].GetSyntax() switch
+            {
+                ArrowExpressionClauseSyntax arrow => arrow.Expression,
+                AccessorDeclarationSyntax { ExpressionBody: { } body } => body.Expression,
+                AccessorDeclarationSyntax { Body.Statements: { Count: 1 } statements } when statements[0] is ReturnStatementSyntax only => only.Expression,
+                _ => null,
+            };
+            var name = returned switch
+            {
+                IdentifierNameSyntax identifier => identifier,
+                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member } => member,
+                _ => null,
+            };
+            if (name is null)
+            {
+                return false;
+            }
+
+            foreach (var member in property.ContainingType.GetMembers(name.Identifier.ValueText))
+            {
+                if (member is IFieldSymbol { IsStatic: false })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>A ref return read by value (<c>var x = list[i]</c>) copies the element: nothing refers to the storage afterwards.</summary>

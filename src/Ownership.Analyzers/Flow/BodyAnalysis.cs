@@ -74,7 +74,7 @@ namespace Ownership.Analyzers.Flow
             this.cancellationToken = cancellationToken;
             isFinallyBlock = new bool[graph.Blocks.Length];
             isInTryWithCatch = new bool[graph.Blocks.Length];
-            guards = new ExclusiveGuards(graph.OriginalOperation.Syntax);
+            guards = new ExclusiveGuards(graph.OriginalOperation.Syntax, graph.OriginalOperation.SemanticModel);
             foreach (var block in graph.Blocks)
             {
                 for (var region = block.EnclosingRegion; region is not null; region = Outer(region))

@@ -14,11 +14,13 @@ namespace Ownership.Analyzers.Flow
     internal sealed class ExclusiveGuards
     {
         private readonly SyntaxNode body;
+        private readonly SemanticModel? model;
         private HashSet<string>? assigned;
 
-        public ExclusiveGuards(SyntaxNode body)
+        public ExclusiveGuards(SyntaxNode body, SemanticModel? model)
         {
             this.body = body;
+            this.model = model;
         }
 
         public bool AreExclusive(SyntaxNode first, SyntaxNode second)
@@ -172,6 +174,123 @@ namespace Ownership.Analyzers.Flow
             }
 
             return assigned.Contains(name);
+        }
+
+        /// <summary>
+        /// A step of a state machine in a loop: right after <paramref name="release"/> the body sets a state variable to a
+        /// constant (<c>phase = Phase.Temp;</c>), and <paramref name="use"/> runs only while that variable holds another
+        /// constant (<c>if (phase == Phase.Main)</c>, or a <c>case</c> of <c>switch (phase)</c>), which the body never sets
+        /// it back to. A later iteration that reaches the use did not come through the release.
+        /// </summary>
+        public bool IsLeftByStateChange(SyntaxNode release, SyntaxNode use)
+        {
+            if (model is not { } semantic || release.SyntaxTree != semantic.SyntaxTree || use.SyntaxTree != semantic.SyntaxTree ||
+                StateSetAfter(release, semantic) is not { } step)
+            {
+                return false;
+            }
+
+            var (state, next) = step;
+            for (SyntaxNode? child = use, parent = use.Parent; parent is not null && parent is not MemberDeclarationSyntax; child = parent, parent = parent.Parent)
+            {
+                if (parent is ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax or ForEachStatementSyntax or
+                    AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+                {
+                    // Guards inside the loop only: the release must be in the same loop.
+                    return false;
+                }
+
+                var required = parent switch
+                {
+                    IfStatementSyntax ifStatement when ReferenceEquals(child, ifStatement.Statement) &&
+                                                       ifStatement.Condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals =>
+                        Compared(equals, state, semantic),
+                    SwitchSectionSyntax section when section.Parent is SwitchStatementSyntax switchStatement && IsState(switchStatement.Expression, state, semantic) =>
+                        SingleCase(section, semantic),
+                    _ => default,
+                };
+                if (required.HasValue && !Equals(required.Value, next) && !IsEverSetTo(state, required.Value, semantic))
+                {
+                    // A guard around the release too: the use must come before it (or be the release itself, run
+                    // again), since a use after it in the same run of the guarded statement skips the test.
+                    return !parent.Span.Contains(release.Span) || use.SpanStart <= release.SpanStart;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The state variable and the constant it is set to by the statement right after the release's.</summary>
+        private static (ISymbol State, object? Next)? StateSetAfter(SyntaxNode release, SemanticModel model)
+        {
+            var statement = release.FirstAncestorOrSelf<StatementSyntax>();
+            var statements = statement?.Parent switch
+            {
+                BlockSyntax block => block.Statements,
+                SwitchSectionSyntax section => section.Statements,
+                _ => default,
+            };
+            var index = statement is null ? -1 : statements.IndexOf(statement);
+            if (index < 0 || index + 1 >= statements.Count ||
+                statements[index + 1] is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment })
+            {
+                return null;
+            }
+
+            var target = model.GetSymbolInfo(assignment.Left).Symbol;
+            var value = model.GetConstantValue(assignment.Right);
+            return target is ILocalSymbol or IFieldSymbol && value.HasValue ? (target!, value.Value) : null;
+        }
+
+        /// <summary>The constant that <paramref name="equals"/> compares the state variable with, if it does.</summary>
+        private static Optional<object?> Compared(BinaryExpressionSyntax equals, ISymbol state, SemanticModel model)
+        {
+            if (IsState(equals.Left, state, model))
+            {
+                return model.GetConstantValue(equals.Right);
+            }
+
+            return IsState(equals.Right, state, model) ? model.GetConstantValue(equals.Left) : default;
+        }
+
+        /// <summary>The constant of a switch section with one <c>case</c> label.</summary>
+        private static Optional<object?> SingleCase(SwitchSectionSyntax section, SemanticModel model)
+        {
+            return section.Labels.Count == 1 && section.Labels[0] is CaseSwitchLabelSyntax label ? model.GetConstantValue(label.Value) : default;
+        }
+
+        private static bool IsState(ExpressionSyntax expression, ISymbol state, SemanticModel model)
+        {
+            return expression is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } &&
+                   SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(expression).Symbol, state);
+        }
+
+        /// <summary>True when the body may set the state variable to <paramref name="value"/>: an assignment of it, or of anything but a constant, or a ref.</summary>
+        private bool IsEverSetTo(ISymbol state, object? value, SemanticModel model)
+        {
+            foreach (var node in body.DescendantNodes())
+            {
+                var written = node switch
+                {
+                    AssignmentExpressionSyntax assignment => assignment.Left,
+                    ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument => argument.Expression,
+                    PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix => prefix.Operand,
+                    PostfixUnaryExpressionSyntax postfix => postfix.Operand,
+                    _ => null,
+                };
+                if (written is null || !IsState(written, state, model))
+                {
+                    continue;
+                }
+
+                if (node is not AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } simple ||
+                    model.GetConstantValue(simple.Right) is not { HasValue: true } constant || Equals(constant.Value, value))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 }

@@ -9,6 +9,74 @@ public class OWN001UseAfterReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // The state is set back: case 0 runs again on the freed block (the twin of Steps below).
+        """
+        public void Again(int[] input)
+        {
+            int state = 0;
+            byte* scratch = (byte*){|OWN003:NativeMemory.Alloc(8)|};
+            for (int i = 0; i < input.Length; i++)
+            {
+                switch (state)
+                {
+                    case 0:
+                        {|OWN001:scratch|}[0] = (byte)input[i];
+                        {|OWN002:NativeMemory.Free(scratch)|};
+                        state = 1;
+                        break;
+                    case 1:
+                        state = 0;
+                        break;
+                }
+            }
+        }
+        """,
+        // A use after the release and the state change in the same run of the guarded block (the twin of TwoPhase below).
+        """
+        public enum Phase { Main, Temp, Done }
+        public sealed class Scanner : IDisposable
+        {
+            public bool Next() => true;
+            public void Dispose() { }
+        }
+        public sealed class Broken : IDisposable
+        {
+            private Phase phase;
+            [Owned] private Scanner main = new Scanner();
+            public bool GetNext(bool stop)
+            {
+                while (true)
+                {
+                    if (phase == Phase.Main)
+                    {
+                        if (stop)
+                        {
+                            main.Dispose();
+                            phase = Phase.Temp;
+                        }
+                        if ({|OWN001:main|}.Next()) return true;
+                    }
+                    if (phase == Phase.Done) break;
+                }
+                return false;
+            }
+            public void Dispose() { main.Dispose(); }
+        }
+        """,
+        // A getter that computes is a call into the disposed object (the twin of Transaction.Id below).
+        """
+        public sealed class Transaction : IDisposable
+        {
+            private readonly uint id;
+            public uint Next => id + 1;
+            public void Dispose() { }
+        }
+        public void Release(Transaction transaction, Dictionary<uint, int> all)
+        {
+            transaction.Dispose();
+            all.Remove({|OWN001:transaction|}.Next);
+        }
+        """,
         // The same lock, and a use of the object after it.
         """
         sealed class Synchronized : IDisposable
@@ -392,6 +460,81 @@ public class OWN001UseAfterReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A state machine in a loop: the scanner is disposed and the phase moved on, and the phase is never set back, so a
+        // later iteration cannot reach the first scanner again (FASTER's FasterKVIterator.GetNext).
+        """
+        public enum Phase { Main, Temp, Done }
+        public sealed class Scanner : IDisposable
+        {
+            public bool Next() => true;
+            public void Dispose() { }
+        }
+        public sealed class TwoPhase : IDisposable
+        {
+            private Phase phase;
+            [Owned] private Scanner main = new Scanner();
+            [Owned] private Scanner? temp;
+            public bool GetNext()
+            {
+                while (true)
+                {
+                    if (phase == Phase.Main)
+                    {
+                        if (main.Next()) return true;
+                        main.Dispose();
+                        phase = Phase.Temp;
+                        temp = new Scanner();
+                    }
+                    if (phase != Phase.Temp) break;
+                    if (temp!.Next()) return true;
+                    temp.Dispose();
+                    temp = null;
+                    phase = Phase.Done;
+                }
+                return false;
+            }
+            public void Dispose() { main.Dispose(); temp?.Dispose(); }
+        }
+        """,
+        // The same with a local state and a switch: case 0 never runs again once the block is freed.
+        """
+        public void Steps(int[] input)
+        {
+            int state = 0;
+            byte* scratch = (byte*){|OWN003:NativeMemory.Alloc(8)|};
+            for (int i = 0; i < input.Length; i++)
+            {
+                switch (state)
+                {
+                    case 0:
+                        scratch[0] = (byte)input[i];
+                        NativeMemory.Free(scratch);
+                        state = 1;
+                        break;
+                    case 1:
+                        input[i] = 0;
+                        break;
+                }
+            }
+        }
+        """,
+        // A getter that only returns a field reads the field, which a disposed object still has (LiteDB's
+        // TransactionMonitor.ReleaseTransaction).
+        """
+        public sealed class Transaction : IDisposable
+        {
+            private readonly uint id;
+            public uint Id => id;
+            public int Size { get; set; }
+            public void Dispose() { }
+        }
+        public void Release(Transaction transaction, Dictionary<uint, int> all)
+        {
+            transaction.Dispose();
+            all.Remove(transaction.Id);
+            all[transaction.Id] = transaction.Size;
+        }
+        """,
         // A lock on the object being disposed: the lock's exit reads the object's header, not its state (System.Private.CoreLib's
         // SyncStream and ManualResetEventSlim).
         """

@@ -9,6 +9,14 @@ public class OWN002DoubleReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Handing over a disposable that was already disposed (the twin of Codec below).
+        """
+        public void Disposed([Transfers] Stream stream)
+        {
+            stream.Dispose();
+            using var reader = {|OWN002:new StreamReader(stream)|};
+        }
+        """,
         // Value is the address itself: freeing it twice is a double free.
         """
         public void Create()
@@ -222,6 +230,23 @@ public class OWN002DoubleReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // One stream handed to a reader and a writer: each will dispose it, and Dispose may run twice (LiteDB's AesStream
+        // and its two CryptoStreams).
+        """
+        public sealed class Codec : IDisposable
+        {
+            [Owned] private readonly Stream stream;
+            private StreamReader? reader;
+            private StreamReader? writer;
+            public Codec([Transfers] Stream stream)
+            {
+                this.stream = stream;
+                reader = stream.CanRead ? new StreamReader(stream) : null;
+                writer = stream.CanWrite ? new StreamReader(stream) : null;
+            }
+            public void Dispose() { reader?.Dispose(); writer?.Dispose(); }
+        }
+        """,
         // Released and reset on one path, re-acquired where null, released once at the end; a copy holds the old block.
         """
         void M(bool grow)
