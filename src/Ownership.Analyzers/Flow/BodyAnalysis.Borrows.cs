@@ -234,6 +234,13 @@ namespace Ownership.Analyzers.Flow
                     continue;
                 }
 
+                if (borrow.BorrowOrigin == BorrowOrigin.View && IsIntoCallersStruct(target))
+                {
+                    // ctx.buffer = new Span<byte>(output.Buffer) with ctx an out parameter: handed back to the caller, as a
+                    // return would hand it (Google.Protobuf's WriteContext.Initialize).
+                    continue;
+                }
+
                 var how = target switch
                 {
                     IFieldReferenceOperation field => $"be stored in field '{field.Field.Name}'",
@@ -356,6 +363,18 @@ namespace Ownership.Analyzers.Flow
             return IsFieldOfThis(target) &&
                    (borrow.SourceSymbol == ThisSource || (borrow.SourceSymbol is IFieldSymbol { IsStatic: false } sourceField &&
                     method is not null && SymbolEqualityComparer.Default.Equals(sourceField.ContainingType, method.ContainingType)));
+        }
+
+        /// <summary>A field of a struct that the caller passed by <c>ref</c> or <c>out</c> (<c>ctx.buffer</c>, <c>ctx.state.span</c>).</summary>
+        private static bool IsIntoCallersStruct(IOperation target)
+        {
+            var instance = (target as IFieldReferenceOperation)?.Instance;
+            while (instance is IFieldReferenceOperation outer)
+            {
+                instance = outer.Instance;
+            }
+
+            return instance is IParameterReferenceOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Type.IsValueType: true };
         }
 
         /// <summary>A field of this object, or an auto-property of it (<c>Buffer = _pooled.AsSpan(0, n)</c> in a constructor).</summary>

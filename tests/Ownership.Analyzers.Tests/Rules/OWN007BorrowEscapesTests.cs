@@ -222,6 +222,17 @@ public class OWN007BorrowEscapesTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A view handed back through an out parameter's field, as a return would hand it (Google.Protobuf's
+        // WriteContext.Initialize). A pinned pointer stored there is still reported (A_pinned_pointer_is_named_after_its_fixed_local).
+        """
+        public sealed class Output { public byte[] Buffer = new byte[64]; }
+        public ref struct WriteContext { public Span<byte> buffer; public int position; }
+        static void Initialize(Output output, out WriteContext ctx)
+        {
+            ctx.buffer = new Span<byte>(output.Buffer);
+            ctx.position = 0;
+        }
+        """,
         // The view is stored before the array it views is stored in another field of this object, through a conditional
         // (DotNext's SpanOwner<T>): the object keeps both.
         """
