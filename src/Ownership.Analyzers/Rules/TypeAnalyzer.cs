@@ -217,7 +217,7 @@ namespace Ownership.Analyzers.Rules
                     if (kind == ContractKind.Releases || kind == ContractKind.Transfers || (sameType && kind == ContractKind.None))
                     {
                         // Released, transferred out, or handed to a helper of this type that deals with it.
-                        MarkReleased(caller, argument.Value);
+                        MarkReleased(caller, argument.Value, directly: kind != ContractKind.None);
                         if (kind == ContractKind.None && OwnFieldOrElement(argument.Value) is { } handed)
                         {
                             NoteUse(caller, handed, new FieldUse(-1, -1, handedToHelper: true));
@@ -230,13 +230,19 @@ namespace Ownership.Analyzers.Rules
                 }
             }
 
-            /// <summary>Notes that <paramref name="caller"/> releases <paramref name="value"/>: a field of this type (or an element of one), or a local.</summary>
-            private void MarkReleased(ISymbol caller, IOperation? value)
+            /// <summary>
+            /// Notes that <paramref name="caller"/> releases <paramref name="value"/>: a field of this type (or an element of
+            /// one), or a local; not <paramref name="directly"/> when it hands it to a helper of this type.
+            /// </summary>
+            private void MarkReleased(ISymbol caller, IOperation? value, bool directly = true)
             {
                 if (OwnFieldOrElement(value) is { } field)
                 {
                     released.TryAdd((caller, field), true);
-                    NoteUse(caller, field, new FieldUse(-1, value!.Syntax.SpanStart, handedToHelper: false));
+                    if (directly)
+                    {
+                        NoteUse(caller, field, new FieldUse(-1, value!.Syntax.SpanStart, handedToHelper: false));
+                    }
                 }
                 else if (Unwrap(value) is ILocalReferenceOperation local)
                 {
@@ -350,7 +356,11 @@ namespace Ownership.Analyzers.Rules
                     return true;
                 }
 
-                return !use.HandedToHelper && (use.LastAcquisition < 0 || use.LastDirectRelease > use.LastAcquisition);
+                // A direct release after the last acquisition ends it released, whatever helpers were handed the field too
+                // (SkiaSharp's finalizer deletes the critical section, then frees its memory).
+                return use.LastDirectRelease >= 0
+                    ? use.LastAcquisition < 0 || use.LastDirectRelease > use.LastAcquisition
+                    : !use.HandedToHelper && use.LastAcquisition < 0;
             }
 
             private void NoteUse(ISymbol method, IFieldSymbol field, FieldUse use)

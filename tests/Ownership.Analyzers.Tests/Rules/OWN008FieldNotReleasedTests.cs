@@ -11,6 +11,17 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Flagged => new()
     {
+        // The same finalizer with the helper only: whether the block is freed cannot be told, and no member frees it itself
+        // (the twin of NativeLock below).
+        """
+        internal class {|OWN008:HelperLock|}
+        {
+            private nint _cs;
+            public HelperLock() { _cs = Marshal.AllocHGlobal(40); }
+            [DllImport("kernel32")] private static extern void Delete(nint cs);
+            ~HelperLock() { if (_cs != IntPtr.Zero) Delete(_cs); }
+        }
+        """,
         // The field returned, then rented again: the method leaves it owned, and nothing returns it.
         """
         public sealed class {|OWN008:LineReader|}
@@ -300,6 +311,32 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A type with no release method whose finalizer hands the block to a helper of its own, then frees it and clears the
+        // field (SkiaSharp's NonAlertableWin32Lock: DeleteCriticalSection, then FreeHGlobal).
+        """
+        internal class NativeLock
+        {
+            private nint _cs;
+            public NativeLock()
+            {
+                _cs = Marshal.AllocHGlobal(40);
+                if (_cs == IntPtr.Zero) throw new OutOfMemoryException();
+                Initialize(_cs, 4000u);
+            }
+            [DllImport("kernel32")] private static extern bool Initialize(nint cs, uint spin);
+            [DllImport("kernel32")] private static extern void Delete(nint cs);
+            public void Enter() { if (_cs != IntPtr.Zero) Delete(_cs); }
+            ~NativeLock()
+            {
+                if (_cs != IntPtr.Zero)
+                {
+                    Delete(_cs);
+                    Marshal.FreeHGlobal(_cs);
+                    _cs = IntPtr.Zero;
+                }
+            }
+        }
+        """,
         // A field one method rents into and returns in its own finally: that method's scratch (System.Net.ServerSentEvents'
         // SseParser).
         """
