@@ -48,7 +48,8 @@ namespace Ownership.Analyzers.Flow
 
         /// <summary>
         /// A private helper (<c>ReturnBuffer()</c>) that releases <paramref name="field"/>, where every call in the type is a
-        /// statement followed at once by an assignment to the field (<c>ReturnBuffer(); _items = bigger;</c>).
+        /// statement followed by an assignment to the field before anything can read it or leave the method
+        /// (<c>ReturnBuffer(); _items = bigger;</c>, or the assignment after the <c>if</c> that holds the call).
         /// </summary>
         public static bool IsResetByEveryCaller(IMethodSymbol method, ISymbol field, CancellationToken cancellationToken)
         {
@@ -74,13 +75,7 @@ namespace Ownership.Analyzers.Flow
                         ? access.Parent
                         : name.Parent;
                     if (call is not InvocationExpressionSyntax invocation || invocation.Parent is not ExpressionStatementSyntax statement ||
-                        statement.Parent is not BlockSyntax block)
-                    {
-                        return false;
-                    }
-
-                    var next = block.Statements.IndexOf(statement) + 1;
-                    if (next >= block.Statements.Count || !Assigns(block.Statements[next], field.Name))
+                        !IsResetAfter(statement, field.Name))
                     {
                         return false;
                     }
@@ -183,6 +178,61 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>Whether the statement is <c>field = …;</c> or <c>this.field = …;</c>.</summary>
+        /// <summary>
+        /// The statements run after <paramref name="statement"/> assign the field before any of them names it or may leave:
+        /// the rest of its block, then, at the end of an <c>if</c> or <c>else</c> branch, the statements after that <c>if</c>.
+        /// </summary>
+        private static bool IsResetAfter(StatementSyntax statement, string field)
+        {
+            SyntaxNode current = statement;
+            while (true)
+            {
+                switch (current.Parent)
+                {
+                    case BlockSyntax block:
+                        var statements = block.Statements;
+                        for (var i = statements.IndexOf((StatementSyntax)current) + 1; i < statements.Count; i++)
+                        {
+                            if (Assigns(statements[i], field))
+                            {
+                                return true;
+                            }
+
+                            if (MayReadOrLeave(statements[i], field))
+                            {
+                                return false;
+                            }
+                        }
+
+                        current = block;
+                        break;
+                    case IfStatementSyntax or ElseClauseSyntax:
+                        // The end of a branch goes on after the if statement.
+                        current = current.Parent;
+                        break;
+                    default:
+                        // The end of a method, a loop's body (back to its test), a try, a lock…: not followed here.
+                        return false;
+                }
+            }
+        }
+
+        /// <summary>A statement that names the field, or may jump out of the straight line (return, throw, break…).</summary>
+        private static bool MayReadOrLeave(StatementSyntax statement, string field)
+        {
+            foreach (var node in statement.DescendantNodesAndSelf())
+            {
+                if (node is ReturnStatementSyntax or ThrowStatementSyntax or ThrowExpressionSyntax or BreakStatementSyntax or
+                    ContinueStatementSyntax or GotoStatementSyntax or YieldStatementSyntax ||
+                    (node is IdentifierNameSyntax name && name.Identifier.ValueText == field))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static bool Assigns(StatementSyntax statement, string field)
         {
             return statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment } &&

@@ -9,6 +9,22 @@ public class OWN009DanglingFieldTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A caller reads the field between the helper and the reset (the twin of Resize below).
+        """
+        byte[] items = ArrayPool<byte>.Shared.Rent(16);
+        private void ReturnBuffer() { {|OWN009:ArrayPool<byte>.Shared.Return(items)|}; }
+        public int Resize(int n)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(n);
+            if (items.Length != 0)
+            {
+                ReturnBuffer();
+            }
+            var length = items.Length;
+            items = bigger;
+            return length;
+        }
+        """,
         // A guard whose flag is never set stops nothing.
         """
         byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
@@ -239,6 +255,42 @@ public class OWN009DanglingFieldTests
 
     public static TheoryData<string> Silent => new()
     {
+        // The same, with the reset after the if that holds the call, or after a statement that does not name the field
+        // (DotNext's PoolingArrayBufferWriter: Resize and DetachBuffer).
+        """
+        byte[] items = ArrayPool<byte>.Shared.Rent(16);
+        int position;
+        private void ReturnBuffer() { ArrayPool<byte>.Shared.Return(items); }
+        public void Resize(int n)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(n);
+            if (items.Length != 0)
+            {
+                Array.Copy(items, bigger, position);
+                ReturnBuffer();
+            }
+            items = bigger;
+        }
+        public int Detach()
+        {
+            int result;
+            if (position > 0)
+            {
+                result = position;
+            }
+            else if (items.Length != 0)
+            {
+                ReturnBuffer();
+                result = 0;
+            }
+            else
+            {
+                result = -1;
+            }
+            items = Array.Empty<byte>();
+            return result;
+        }
+        """,
         // The disposed-flag idiom: a second Dispose does not return the array again.
         """
         byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
