@@ -1147,7 +1147,34 @@ namespace Ownership.Analyzers.Flow
                 }
             }
 
-            Escape(value, state);
+            Escape(value | NativeMemoryViewedBy(value), state);
+        }
+
+        /// <summary>
+        /// The native blocks that views in <paramref name="value"/> are made over (<c>return new Span&lt;T&gt;(pointer, n)</c>,
+        /// DotNext's SpanOwner): the caller gets the block with the view, and can take its address back from it. A view
+        /// over a rented array is not among them: its array cannot be had back from a span.
+        /// </summary>
+        private ulong NativeMemoryViewedBy(ulong value)
+        {
+            var blocks = 0UL;
+            foreach (var id in Bits(value))
+            {
+                if (resources[id].Kind != ResourceKind.Borrow || resources[id].BorrowOrigin != BorrowOrigin.View)
+                {
+                    continue;
+                }
+
+                foreach (var source in Bits(resources[id].SourceResources))
+                {
+                    if (resources[source].Kind == ResourceKind.Owned && IsAddress(resources[source].AcquisitionSite?.Type))
+                    {
+                        blocks |= 1UL << source;
+                    }
+                }
+            }
+
+            return blocks;
         }
 
         /// <summary>

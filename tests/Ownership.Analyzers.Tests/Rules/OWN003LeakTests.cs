@@ -9,6 +9,15 @@ public class OWN003LeakTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A span over a rented array, returned: the array cannot be had back from the span to return it (the twin of
+        // Allocate below).
+        """
+        static Span<byte> Rent(int length)
+        {
+            byte[] array = {|OWN003:ArrayPool<byte>.Shared.Rent(length)|};
+            return array.AsSpan(0, length);
+        }
+        """,
         // A result assigned to the discard.
         "void M() { _ = {|OWN003:Api.Create(16)|}; }",
         // A span over new native memory, itself discarded: nothing holds the block.
@@ -228,6 +237,23 @@ public class OWN003LeakTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A span over new native memory, returned: the caller gets the block with it and can take its address back
+        // (DotNext's SpanOwner<T>.Allocate).
+        """
+        static Span<byte> Allocate(int length, bool aligned)
+        {
+            void* pointer;
+            if (aligned)
+            {
+                pointer = NativeMemory.AlignedAlloc((nuint)length, 64);
+            }
+            else
+            {
+                pointer = NativeMemory.Alloc((nuint)length);
+            }
+            return new Span<byte>(pointer, length);
+        }
+        """,
         // Native memory held only by a span over it, and freed through the address that pinning the span gives back
         // (System.Private.CoreLib's EventPipeInternal.Enable).
         """
