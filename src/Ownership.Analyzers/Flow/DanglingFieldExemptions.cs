@@ -15,7 +15,8 @@ namespace Ownership.Analyzers.Flow
         /// <summary>
         /// The disposed-flag idiom: the release sits under <c>if (!_disposed) { _disposed = true; … }</c>, or after
         /// <c>if (_disposed) return;</c> in a block that sets <c>_disposed = true</c>, or after
-        /// <c>if (Interlocked.Exchange(ref _disposed, 1) != 0) return;</c>. A second call cannot release again.
+        /// <c>if (Interlocked.Exchange(ref _disposed, 1) != 0) return;</c>, or under <c>if (_inner != null) { …; _inner = null; … }</c>.
+        /// A second call cannot release again.
         /// <c>_disposed</c> must be a member of <paramref name="type"/>: a local flag guards one call, not the next.
         /// </summary>
         public static bool RunsOnce(SyntaxNode release, INamedTypeSymbol type)
@@ -102,8 +103,20 @@ namespace Ownership.Analyzers.Flow
                 return (FlagName(operand, type) is { } flag && SetsFlag(guarded, flag)) || IsExchange(operand, type);
             }
 
+            if (condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } notEquals && IsNull(notEquals.Right) &&
+                FlagName(Unparenthesized(notEquals.Left), type) is { } member)
+            {
+                // if (_decompressor != null) { …; _decompressor = null; … }: the member is the flag (ZstdSharp's streams).
+                return SetsFlag(guarded, member, SyntaxKind.NullLiteralExpression);
+            }
+
             return condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals &&
                    IsZero(equals.Right) && IsExchange(Unparenthesized(equals.Left), type);
+        }
+
+        private static bool IsNull(ExpressionSyntax expression)
+        {
+            return Unparenthesized(expression) is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression };
         }
 
         /// <summary>
@@ -162,13 +175,13 @@ namespace Ownership.Analyzers.Flow
             return null;
         }
 
-        /// <summary>Whether <paramref name="node"/> contains <c>flag = true</c>.</summary>
-        private static bool SetsFlag(SyntaxNode node, string flag)
+        /// <summary>Whether <paramref name="node"/> contains <c>flag = true</c> (or the literal of <paramref name="value"/>).</summary>
+        private static bool SetsFlag(SyntaxNode node, string flag, SyntaxKind value = SyntaxKind.TrueLiteralExpression)
         {
             foreach (var descendant in node.DescendantNodesAndSelf())
             {
-                if (descendant is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.TrueLiteralExpression } } assignment &&
-                    MemberName(assignment.Left) == flag)
+                if (descendant is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: LiteralExpressionSyntax literal } assignment &&
+                    literal.IsKind(value) && MemberName(assignment.Left) == flag)
                 {
                     return true;
                 }
@@ -177,7 +190,6 @@ namespace Ownership.Analyzers.Flow
             return false;
         }
 
-        /// <summary>Whether the statement is <c>field = …;</c> or <c>this.field = …;</c>.</summary>
         /// <summary>
         /// The statements run after <paramref name="statement"/> assign the field before any of them names it or may leave:
         /// the rest of its block, then, at the end of an <c>if</c> or <c>else</c> branch, the statements after that <c>if</c>.
@@ -233,6 +245,7 @@ namespace Ownership.Analyzers.Flow
             return false;
         }
 
+        /// <summary>Whether the statement is <c>field = …;</c> or <c>this.field = …;</c>.</summary>
         private static bool Assigns(StatementSyntax statement, string field)
         {
             return statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment } &&

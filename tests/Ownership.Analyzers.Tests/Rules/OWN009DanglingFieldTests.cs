@@ -9,6 +9,22 @@ public class OWN009DanglingFieldTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // The same guard without the reset: a second Dispose returns the buffer again (the twin of the one below).
+        """
+        Stream? decompressor = new MemoryStream();
+        byte[]? inputBuffer = ArrayPool<byte>.Shared.Rent(16);
+        public void Dispose()
+        {
+            if (decompressor != null)
+            {
+                decompressor.Dispose();
+                if (inputBuffer != null)
+                {
+                    {|OWN009:ArrayPool<byte>.Shared.Return(inputBuffer)|};
+                }
+            }
+        }
+        """,
         // A caller reads the field between the helper and the reset (the twin of Resize below).
         """
         byte[] items = ArrayPool<byte>.Shared.Rent(16);
@@ -255,6 +271,24 @@ public class OWN009DanglingFieldTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Another member is the flag: the release runs under if (decompressor != null), which sets it to null (ZstdSharp's
+        // DecompressionStream.Dispose).
+        """
+        Stream? decompressor = new MemoryStream();
+        byte[]? inputBuffer = ArrayPool<byte>.Shared.Rent(16);
+        public void Dispose()
+        {
+            if (decompressor != null)
+            {
+                decompressor.Dispose();
+                decompressor = null;
+                if (inputBuffer != null)
+                {
+                    ArrayPool<byte>.Shared.Return(inputBuffer);
+                }
+            }
+        }
+        """,
         // The same, with the reset after the if that holds the call, or after a statement that does not name the field
         // (DotNext's PoolingArrayBufferWriter: Resize and DetachBuffer).
         """
