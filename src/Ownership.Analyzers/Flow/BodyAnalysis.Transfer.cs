@@ -593,7 +593,7 @@ namespace Ownership.Analyzers.Flow
             var contract = contracts.GetMethod(target);
             var receiver = Evaluate(instance, state);
             var thisKind = contract.This.Kind;
-            if (thisKind != ContractKind.Releases && thisKind != ContractKind.Transfers)
+            if (thisKind != ContractKind.Releases && thisKind != ContractKind.Transfers && !WorksWhenClosed(target))
             {
                 Use(receiver, instance, state);
             }
@@ -738,6 +738,16 @@ namespace Ownership.Analyzers.Flow
             }
 
             return receiver;
+        }
+
+        /// <summary>
+        /// <c>MemoryStream.ToArray()</c>, which its documentation says works on a closed stream: the idiom of writing through
+        /// a writer that disposes the stream, then taking the bytes (FASTER's recovery infos).
+        /// </summary>
+        private static bool WorksWhenClosed(IMethodSymbol target)
+        {
+            return target is { Name: "ToArray", Parameters.IsEmpty: true } &&
+                   target.ContainingType is { Name: "MemoryStream", ContainingNamespace: { Name: "IO", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
         }
 
         private static bool IsMonitor(INamedTypeSymbol type)

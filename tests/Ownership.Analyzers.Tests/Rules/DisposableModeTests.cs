@@ -89,6 +89,37 @@ public class DisposableModeTests
     }
 
     [Fact]
+    public Task Track_all_takes_the_bytes_of_a_closed_memory_stream()
+    {
+        // MemoryStream.ToArray works on a closed stream (FASTER's recovery infos write through a BinaryWriter that
+        // disposes the stream, then take the bytes); any other member after that is a use.
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                public byte[] ToByteArray(long value)
+                {
+                    using var memoryStream = new MemoryStream();
+                    using (var writer = new BinaryWriter(memoryStream))
+                    {
+                        writer.Write(value);
+                    }
+                    return memoryStream.ToArray();
+                }
+                public long Length(long value)
+                {
+                    using var memoryStream = new MemoryStream();
+                    using (var writer = new BinaryWriter(memoryStream))
+                    {
+                        writer.Write(value);
+                    }
+                    return {|OWN001:memoryStream|}.Seek(0, SeekOrigin.End);
+                }
+                """),
+            EditorConfig = TrackAll,
+        });
+    }
+
+    [Fact]
     public Task Track_all_is_silent_for_using_and_for_tasks()
     {
         return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
