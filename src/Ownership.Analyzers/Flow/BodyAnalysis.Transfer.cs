@@ -1122,8 +1122,9 @@ namespace Ownership.Analyzers.Flow
                     }
                 }
                 else if (current.Has(StateFlags.Gone) && current.Site is not null && !IsAdopted(current) && IsGoneThrough(at, value, id, state) &&
-                         !IsInfeasible(current, at))
+                         reporting && !IsInfeasible(current, at))
                 {
+                    // IsInfeasible reads the syntax (and the state machine's symbols): only in a pass that reports.
                     var resource = resources[id];
                     var name = NameOf(at, resource);
                     // One report per use, whichever of the resources the value may hold was released.
