@@ -746,13 +746,19 @@ namespace Ownership.Analyzers.Flow
         /// </summary>
         private static bool WorksWhenClosed(IMethodSymbol target)
         {
-            return target is { Name: "ToArray", Parameters.IsEmpty: true } &&
-                   target.ContainingType is { Name: "MemoryStream", ContainingNamespace: { Name: "IO", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+            return target is { Name: "ToArray", Parameters.IsEmpty: true } && IsSystemType(target.ContainingType, "IO", "MemoryStream");
         }
 
         private static bool IsMonitor(INamedTypeSymbol type)
         {
-            return type is { Name: "Monitor", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+            return IsSystemType(type, "Threading", "Monitor");
+        }
+
+        /// <summary>The type <c>System.<paramref name="space"/>.<paramref name="name"/></c>.</summary>
+        private static bool IsSystemType(INamedTypeSymbol type, string space, string name)
+        {
+            return type.Name == name && type.ContainingNamespace is { } inner && inner.Name == space &&
+                   inner.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
         }
 
         private static bool LeavesOpen(ImmutableArray<IArgumentOperation> arguments)

@@ -155,25 +155,30 @@ namespace Ownership.Analyzers.Flow
                 assigned = new HashSet<string>();
                 foreach (var node in body.DescendantNodes())
                 {
-                    switch (node)
+                    if (WrittenBy(node) is IdentifierNameSyntax target)
                     {
-                        case AssignmentExpressionSyntax { Left: IdentifierNameSyntax target }:
-                            assigned.Add(target.Identifier.ValueText);
-                            break;
-                        case ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax reference }:
-                            assigned.Add(reference.Identifier.ValueText);
-                            break;
-                        case PrefixUnaryExpressionSyntax { Operand: IdentifierNameSyntax incremented } when !node.IsKind(SyntaxKind.LogicalNotExpression):
-                            assigned.Add(incremented.Identifier.ValueText);
-                            break;
-                        case PostfixUnaryExpressionSyntax { Operand: IdentifierNameSyntax incremented }:
-                            assigned.Add(incremented.Identifier.ValueText);
-                            break;
+                        assigned.Add(target.Identifier.ValueText);
                     }
                 }
             }
 
             return assigned.Contains(name);
+        }
+
+        /// <summary>
+        /// What <paramref name="node"/> may write: the target of an assignment, a <c>ref</c> or <c>out</c> argument, or the
+        /// operand of a unary operator other than <c>!</c> (taken as an increment); null for anything else.
+        /// </summary>
+        private static ExpressionSyntax? WrittenBy(SyntaxNode node)
+        {
+            return node switch
+            {
+                AssignmentExpressionSyntax assignment => assignment.Left,
+                ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument => argument.Expression,
+                PrefixUnaryExpressionSyntax prefix when !prefix.IsKind(SyntaxKind.LogicalNotExpression) => prefix.Operand,
+                PostfixUnaryExpressionSyntax postfix => postfix.Operand,
+                _ => null,
+            };
         }
 
         /// <summary>
@@ -270,15 +275,7 @@ namespace Ownership.Analyzers.Flow
         {
             foreach (var node in body.DescendantNodes())
             {
-                var written = node switch
-                {
-                    AssignmentExpressionSyntax assignment => assignment.Left,
-                    ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument => argument.Expression,
-                    PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix => prefix.Operand,
-                    PostfixUnaryExpressionSyntax postfix => postfix.Operand,
-                    _ => null,
-                };
-                if (written is null || !IsState(written, state, model))
+                if (WrittenBy(node) is not { } written || !IsState(written, state, model))
                 {
                     continue;
                 }
