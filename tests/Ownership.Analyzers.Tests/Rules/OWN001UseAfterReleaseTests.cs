@@ -32,13 +32,7 @@ public class OWN001UseAfterReleaseTests
         }
         """,
         // A use after the release and the state change in the same run of the guarded block (the twin of TwoPhase below).
-        """
-        public enum Phase { Main, Temp, Done }
-        public sealed class Scanner : IDisposable
-        {
-            public bool Next() => true;
-            public void Dispose() { }
-        }
+        PhasedScanner + """
         public sealed class Broken : IDisposable
         {
             private Phase phase;
@@ -458,17 +452,22 @@ public class OWN001UseAfterReleaseTests
         """,
     };
 
-    public static TheoryData<string> Silent => new()
-    {
-        // A state machine in a loop: the scanner is disposed and the phase moved on, and the phase is never set back, so a
-        // later iteration cannot reach the first scanner again (FASTER's FasterKVIterator.GetNext).
-        """
+    /// <summary>The phases and the scanner of the state-machine twins (FASTER's two-phase iterator).</summary>
+    private const string PhasedScanner = """
         public enum Phase { Main, Temp, Done }
         public sealed class Scanner : IDisposable
         {
             public bool Next() => true;
             public void Dispose() { }
         }
+
+        """;
+
+    public static TheoryData<string> Silent => new()
+    {
+        // A state machine in a loop: the scanner is disposed and the phase moved on, and the phase is never set back, so a
+        // later iteration cannot reach the first scanner again (FASTER's FasterKVIterator.GetNext).
+        PhasedScanner + """
         public sealed class TwoPhase : IDisposable
         {
             private Phase phase;

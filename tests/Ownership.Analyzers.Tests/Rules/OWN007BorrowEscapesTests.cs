@@ -22,14 +22,7 @@ public class OWN007BorrowEscapesTests
         }
         """,
         // The same, but the segment is only a local: nothing of this struct keeps the array.
-        """
-        sealed class Segment : IDisposable
-        {
-            private char[] array;
-            public Segment(char[] array) { this.array = array; }
-            public void Dispose() { ArrayPool<char>.Shared.Return(array); array = Array.Empty<char>(); }
-        }
-
+        ReturningSegment + """
         ref struct ReverseBuilder
         {
             private Span<char> current;
@@ -220,6 +213,17 @@ public class OWN007BorrowEscapesTests
         """,
     };
 
+    /// <summary>A segment that returns its rented array when disposed (Components.Web's ReverseStringBuilder twins).</summary>
+    private const string ReturningSegment = """
+        sealed class Segment : IDisposable
+        {
+            private char[] array;
+            public Segment(char[] array) { this.array = array; }
+            public void Dispose() { ArrayPool<char>.Shared.Return(array); array = Array.Empty<char>(); }
+        }
+
+        """;
+
     public static TheoryData<string> Silent => new()
     {
         // A view handed back through an out parameter's field, as a return would hand it (Google.Protobuf's
@@ -266,14 +270,7 @@ public class OWN007BorrowEscapesTests
         """,
         // A view kept beside its storage, which this struct keeps through another object: the rented array is handed to a
         // segment that a field holds and whose Dispose returns it (Components.Web's ReverseStringBuilder).
-        """
-        sealed class Segment : IDisposable
-        {
-            private char[] array;
-            public Segment(char[] array) { this.array = array; }
-            public void Dispose() { ArrayPool<char>.Shared.Return(array); array = Array.Empty<char>(); }
-        }
-
+        ReturningSegment + """
         ref struct ReverseBuilder
         {
             private Span<char> current;
