@@ -134,6 +134,7 @@ namespace Ownership.Analyzers.Flow
                     var captureVariable = VariableOf(capture.Id);
                     state.PointsTo[captureVariable] = captured;
                     state.GoneThrough[captureVariable] = GoneThrough(capture.Value, captured, state);
+                    state.SetUntracked(captureVariable, MayBeUntracked(capture.Value, captured, state));
                     return captured;
                 case OperationKind.Conversion:
                     var conversion = (IConversionOperation)operation;
@@ -426,6 +427,7 @@ namespace Ownership.Analyzers.Flow
             CheckOverwrite(assignment, variable, old, value, state);
             state.PointsTo[variable] = value;
             state.GoneThrough[variable] = GoneThrough(assignment.Value, value, state);
+            state.SetUntracked(variable, MayBeUntracked(assignment.Value, value, state));
             NameNewResources(value, variables[variable]);
             if (variables[variable] is ISymbol symbol && (capturedNames.Contains(NameOf(symbol)) || IsOuterVariable(symbol)))
             {
@@ -798,6 +800,7 @@ namespace Ownership.Analyzers.Flow
             if (variable >= 0)
             {
                 state.PointsTo[variable] = 0;
+                state.SetUntracked(variable, true);
             }
         }
 
@@ -814,6 +817,7 @@ namespace Ownership.Analyzers.Flow
             if (variable >= 0)
             {
                 state.PointsTo[variable] = 1UL << id;
+                state.SetUntracked(variable, false);
                 NameNewResources(1UL << id, variables[variable]);
             }
 
@@ -874,7 +878,7 @@ namespace Ownership.Analyzers.Flow
                 return;
             }
 
-            value = WithoutOthersValues(value, state);
+            value = WithoutOthersValues(value, MayBeUntracked(argument, value, state), state);
             var someOfFamily = HoldsFamily(value, family, state);
             foreach (var id in Bits(value))
             {
@@ -970,13 +974,15 @@ namespace Ownership.Analyzers.Flow
 
         /// <summary>
         /// <c>var w = own ? new Writer() : given; …; if (own) w.Close();</c>: a release of a value that is either acquired
-        /// here or someone else's (a parameter's, a field's) releases the one acquired here; the other is no longer
+        /// here, or not followed at all (<paramref name="mayBeUntracked"/>: Serilog's <c>pad ? GetOrCreate() : output</c>),
+        /// or someone else's (a parameter's, a field's) releases the one acquired here, if any; the other is no longer
         /// followed, since which one the call gets depends on a condition the analysis does not correlate.
         /// </summary>
-        private ulong WithoutOthersValues(ulong value, FlowState state)
+        private ulong WithoutOthersValues(ulong value, bool mayBeUntracked, FlowState state)
         {
             var acquiredHere = 0UL;
             var others = 0UL;
+            var lent = 0UL;
             foreach (var id in Bits(value))
             {
                 switch (resources[id].Kind)
@@ -987,16 +993,20 @@ namespace Ownership.Analyzers.Flow
                     case ResourceKind.FieldContent:
                         others |= 1UL << id;
                         break;
+                    case ResourceKind.Borrow when resources[id].BorrowOrigin == BorrowOrigin.Parameter:
+                        lent |= 1UL << id;
+                        break;
                 }
             }
 
-            if (acquiredHere == 0 || others == 0)
+            if ((acquiredHere == 0 && !mayBeUntracked) || (others | lent) == 0)
             {
                 return value;
             }
 
+            // A [Borrowed] parameter stays the caller's: not released here, nor reported as released without owning it.
             Escape(others, state);
-            return value & ~others;
+            return value & ~(others | lent);
         }
 
         /// <summary>
@@ -1097,6 +1107,27 @@ namespace Ownership.Analyzers.Flow
         {
             var variable = operation is null ? -1 : VariableOfTarget(operation.WithoutConversions());
             return variable >= 0 ? state.GoneThrough[variable] & value : state.GoneOf(value);
+        }
+
+        /// <summary>
+        /// Whether <paramref name="operand"/> may hold, on some path, a value the analysis does not follow besides
+        /// <paramref name="value"/>: a variable marked so, or a value with no resource that is not null.
+        /// </summary>
+        private bool MayBeUntracked(IOperation? operand, ulong value, FlowState state)
+        {
+            if (operand is null)
+            {
+                return false;
+            }
+
+            var unwrapped = operand.WithoutConversions();
+            var variable = VariableOfTarget(unwrapped);
+            if (variable >= 0)
+            {
+                return state.IsUntracked(variable);
+            }
+
+            return value == 0 && unwrapped is not IDefaultValueOperation && !(unwrapped.ConstantValue.HasValue && unwrapped.ConstantValue.Value is null);
         }
 
         private bool IsGoneThrough(IOperation? operation, ulong value, int resource, FlowState state)
@@ -1376,6 +1407,7 @@ namespace Ownership.Analyzers.Flow
             {
                 // The variable may hold one of several values, and here it holds none of them.
                 state.PointsTo[variable] = 0;
+                state.SetUntracked(variable, false);
                 return;
             }
 

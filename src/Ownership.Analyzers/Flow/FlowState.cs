@@ -16,13 +16,15 @@ namespace Ownership.Analyzers.Flow
         {
             PointsTo = new ulong[variableCount];
             GoneThrough = new ulong[variableCount];
+            Untracked = new ulong[(variableCount + 63) / 64];
             Resources = new ResourceState[resourceCapacity];
         }
 
-        private FlowState(ulong[] pointsTo, ulong[] goneThrough, ResourceState[] resources)
+        private FlowState(ulong[] pointsTo, ulong[] goneThrough, ulong[] untracked, ResourceState[] resources)
         {
             PointsTo = pointsTo;
             GoneThrough = goneThrough;
+            Untracked = untracked;
             Resources = resources;
         }
 
@@ -48,9 +50,23 @@ namespace Ownership.Analyzers.Flow
         /// </summary>
         public ulong[] GoneThrough { get; }
 
+        /// <summary>
+        /// For each variable, one bit: whether it may hold, on some path, a value the analysis does not follow (the result
+        /// of a call with no contract) besides the resources it points to (<c>w = pad ? Pooled() : output</c>).
+        /// </summary>
+        public ulong[] Untracked { get; }
+
         public ResourceState[] Resources { get; }
 
-        public FlowState Clone() => new FlowState((ulong[])PointsTo.Clone(), (ulong[])GoneThrough.Clone(), (ResourceState[])Resources.Clone())
+        public bool IsUntracked(int variable) => (Untracked[variable >> 6] & (1UL << (variable & 63))) != 0;
+
+        public void SetUntracked(int variable, bool untracked)
+        {
+            var bit = 1UL << (variable & 63);
+            Untracked[variable >> 6] = untracked ? Untracked[variable >> 6] | bit : Untracked[variable >> 6] & ~bit;
+        }
+
+        public FlowState Clone() => new FlowState((ulong[])PointsTo.Clone(), (ulong[])GoneThrough.Clone(), (ulong[])Untracked.Clone(), (ResourceState[])Resources.Clone())
         {
             MayBeTrue = MayBeTrue,
             MayBeFalse = MayBeFalse,
@@ -62,6 +78,7 @@ namespace Ownership.Analyzers.Flow
         {
             Array.Copy(other.PointsTo, PointsTo, PointsTo.Length);
             Array.Copy(other.GoneThrough, GoneThrough, GoneThrough.Length);
+            Array.Copy(other.Untracked, Untracked, Untracked.Length);
             MayBeTrue = other.MayBeTrue;
             MayBeFalse = other.MayBeFalse;
             Unreachable = other.Unreachable;
@@ -85,6 +102,12 @@ namespace Ownership.Analyzers.Flow
             var changed = (other.MayBeTrue & ~MayBeTrue) != 0 || (other.MayBeFalse & ~MayBeFalse) != 0;
             MayBeTrue |= other.MayBeTrue;
             MayBeFalse |= other.MayBeFalse;
+            for (var i = 0; i < Untracked.Length; i++)
+            {
+                changed |= (other.Untracked[i] & ~Untracked[i]) != 0;
+                Untracked[i] |= other.Untracked[i];
+            }
+
             var heldHere = 0UL;
             var heldThere = 0UL;
             for (var i = 0; i < PointsTo.Length; i++)

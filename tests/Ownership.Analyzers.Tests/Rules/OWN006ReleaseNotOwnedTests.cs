@@ -9,6 +9,15 @@ public class OWN006ReleaseNotOwnedTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Disposing the caller's [Borrowed] writer through an alias (the twin of the pooled-or-borrowed writer below).
+        """
+        void M([Borrowed] TextWriter output)
+        {
+            TextWriter w = output;
+            w.Write(1);
+            {|OWN006:w.Dispose()|};
+        }
+        """,
         // Disposing a [Borrowed] disposable ref struct: the borrow is of the type being disposed (the twin of the
         // conversion below).
         """
@@ -157,6 +166,26 @@ public class OWN006ReleaseNotOwnedTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A pooled writer or the caller's [Borrowed] one, disposed on the condition that chose the pooled one: the release
+        // may be of the pooled one alone (the twin of disposing the borrowed writer through an alias).
+        """
+        static StringWriter Pooled() => new StringWriter();
+        void M([Borrowed] TextWriter output, bool pad)
+        {
+            TextWriter w = pad ? Pooled() : output;
+            w.Write(1);
+            if (pad) w.Dispose();
+        }
+        """,
+        // The same with native memory acquired here or borrowed from the caller.
+        """
+        void M([Borrowed] byte* given, bool own)
+        {
+            byte* p = own ? Api.Create(8) : given;
+            p[0] = 1;
+            if (own) Api.Destroy(p);
+        }
+        """,
         // A disposable made from a span over stack memory by a user-defined conversion: its Dispose releases what it owns,
         // not the span (DotNext's Span.Swap with SpanOwner<T>).
         """
