@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -1741,12 +1742,15 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>
-        /// A getter that only returns a field of its object (<c>public uint Id =&gt; _id;</c>): reading it reads the field,
-        /// which a disposed object still has.
+        /// A getter that only computes from its object's fields (<c>public uint Id =&gt; _id;</c>, <c>public uint Crc =&gt;
+        /// ~seed;</c>, or such a getter of an object a field holds: <c>crc?.Result ?? 0</c>): reading it reads fields,
+        /// which a disposed object still has. A call, an element access or a <c>throw</c> makes it a call into the object.
         /// </summary>
-        private static bool ReturnsAField(IPropertySymbol property)
+        private static bool ReturnsAField(IPropertySymbol property) => ComputesFromFields(property, depth: 0);
+
+        private static bool ComputesFromFields(IPropertySymbol property, int depth)
         {
-            if (property.GetMethod is not { DeclaringSyntaxReferences: { Length: 1 } references } || property.IsStatic)
+            if (depth > 1 || property.IsStatic || property.GetMethod is not { DeclaringSyntaxReferences: { Length: 1 } references })
             {
                 return false;
             }
@@ -1758,26 +1762,71 @@ namespace Ownership.Analyzers.Flow
                 AccessorDeclarationSyntax { Body.Statements: { Count: 1 } statements } when statements[0] is ReturnStatementSyntax only => only.Expression,
                 _ => null,
             };
-            var name = returned switch
+            return returned is not null && IsFieldComputation(returned, property.ContainingType, depth);
+        }
+
+        /// <summary>True when <paramref name="expression"/>, in a getter of <paramref name="type"/>, only reads fields, constants and getters that do.</summary>
+        private static bool IsFieldComputation(ExpressionSyntax expression, INamedTypeSymbol type, int depth)
+        {
+            switch (expression)
             {
-                IdentifierNameSyntax identifier => identifier,
-                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member } => member,
-                _ => null,
-            };
-            if (name is null)
+                case LiteralExpressionSyntax:
+                    return true;
+                case IdentifierNameSyntax identifier:
+                    return FieldNamed(type, identifier.Identifier.ValueText) is not null;
+                case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member }:
+                    return FieldNamed(type, member.Identifier.ValueText) is not null;
+                case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax holder, Name: IdentifierNameSyntax member } access when access.IsKind(SyntaxKind.SimpleMemberAccessExpression):
+                    return IsGetterOfHeldObject(type, holder, member, depth);
+                case ConditionalAccessExpressionSyntax { Expression: IdentifierNameSyntax holder, WhenNotNull: MemberBindingExpressionSyntax { Name: IdentifierNameSyntax member } }:
+                    return IsGetterOfHeldObject(type, holder, member, depth);
+                case ParenthesizedExpressionSyntax parenthesized:
+                    return IsFieldComputation(parenthesized.Expression, type, depth);
+                case PrefixUnaryExpressionSyntax unary:
+                    return IsFieldComputation(unary.Operand, type, depth);
+                case CastExpressionSyntax { Type: PredefinedTypeSyntax } cast:
+                    return IsFieldComputation(cast.Expression, type, depth);
+                case BinaryExpressionSyntax binary:
+                    return IsFieldComputation(binary.Left, type, depth) && IsFieldComputation(binary.Right, type, depth);
+                case ConditionalExpressionSyntax conditional:
+                    return IsFieldComputation(conditional.Condition, type, depth) && IsFieldComputation(conditional.WhenTrue, type, depth) &&
+                           IsFieldComputation(conditional.WhenFalse, type, depth);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary><c>crc.Result</c> in a getter: <c>crc</c> is a field, and <c>Result</c> a getter of its type that computes from fields.</summary>
+        private static bool IsGetterOfHeldObject(INamedTypeSymbol type, IdentifierNameSyntax holder, IdentifierNameSyntax member, int depth)
+        {
+            if (FieldNamed(type, holder.Identifier.ValueText) is not { Type: INamedTypeSymbol held })
             {
                 return false;
             }
 
-            foreach (var member in property.ContainingType.GetMembers(name.Identifier.ValueText))
+            foreach (var candidate in held.GetMembers(member.Identifier.ValueText))
             {
-                if (member is IFieldSymbol { IsStatic: false })
+                if (candidate is IFieldSymbol { IsStatic: false } || (candidate is IPropertySymbol heldProperty && ComputesFromFields(heldProperty, depth + 1)))
                 {
                     return true;
                 }
             }
 
             return false;
+        }
+
+        /// <summary>An instance field or a constant of <paramref name="type"/> by that name.</summary>
+        private static IFieldSymbol? FieldNamed(INamedTypeSymbol type, string name)
+        {
+            foreach (var member in type.GetMembers(name))
+            {
+                if (member is IFieldSymbol field && (!field.IsStatic || field.IsConst))
+                {
+                    return field;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>A ref return read by value (<c>var x = list[i]</c>) copies the element: nothing refers to the storage afterwards.</summary>

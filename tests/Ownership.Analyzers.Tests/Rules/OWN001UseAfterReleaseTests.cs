@@ -72,13 +72,14 @@ public class OWN001UseAfterReleaseTests
             public void Dispose() { main.Dispose(); }
         }
         """,
-        // A getter that computes is a call into the disposed object (the twin of Transaction.Id below).
+        // A getter that may throw is a call into the disposed object (the twin of Transaction.Id below).
         """
         public sealed class Transaction : IDisposable
         {
             private readonly uint id;
-            public uint Next => id + 1;
-            public void Dispose() { }
+            private bool disposed;
+            public uint Next => disposed ? throw new ObjectDisposedException(nameof(Transaction)) : id + 1;
+            public void Dispose() { disposed = true; }
         }
         public void Release(Transaction transaction, Dictionary<uint, int> all)
         {
@@ -107,8 +108,9 @@ public class OWN001UseAfterReleaseTests
         public sealed class Node : IDisposable
         {
             public Node? Next;
-            public int Count => 0;
-            public void Dispose() { }
+            private bool disposed;
+            public int Count { get { ObjectDisposedException.ThrowIf(disposed, this); return 0; } }
+            public void Dispose() { disposed = true; }
         }
         [Owned] Node? head;
         public int Dispose()
@@ -566,6 +568,30 @@ public class OWN001UseAfterReleaseTests
             transaction.Dispose();
             all.Remove(transaction.Id);
             all[transaction.Id] = transaction.Size;
+        }
+        """,
+        // Getters that compute from fields, the object's own or those of an object it holds: a checksum read after the
+        // disposal that flushed it (SharpCompress's LZipStream.Finish and GZipStream.Dispose).
+        """
+        public sealed class Checksum
+        {
+            private uint running;
+            public int Result => (int)~running;
+        }
+        public sealed class CrcStream : IDisposable
+        {
+            private readonly uint seed;
+            private readonly Checksum? crc;
+            public uint Crc => ~seed;
+            public int Crc32 => crc?.Result ?? 0;
+            public uint Next => this.seed + 1;
+            public void Dispose() { }
+        }
+        public void Finish(CrcStream stream, Dictionary<uint, int> all)
+        {
+            stream.Dispose();
+            all[stream.Crc] = stream.Crc32;
+            all.Remove(stream.Next);
         }
         """,
         // A lock on the object being disposed: the lock's exit reads the object's header, not its state (System.Private.CoreLib's
