@@ -744,12 +744,29 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>
-        /// <c>MemoryStream.ToArray()</c>, which its documentation says works on a closed stream: the idiom of writing through
-        /// a writer that disposes the stream, then taking the bytes (FASTER's recovery infos).
+        /// Members that work on a closed object: <c>MemoryStream.ToArray()</c>, documented to (write through a writer that
+        /// disposes the stream, then take the bytes: FASTER's recovery infos); a stream's <c>CanRead</c>, <c>CanSeek</c>
+        /// and <c>CanWrite</c>, documented to be false once it is closed; and the connection tests <c>Socket.Connected</c>
+        /// and <c>PipeStream.IsConnected</c>, false once closed (MySqlConnector disposes a socket that failed to connect,
+        /// then tests it).
         /// </summary>
         private static bool WorksWhenClosed(IMethodSymbol target)
         {
-            return target is { Name: "ToArray", Parameters.IsEmpty: true } && IsSystemType(target.ContainingType, "IO", "MemoryStream");
+            switch (target.Name)
+            {
+                case "ToArray":
+                    return target.Parameters.IsEmpty && IsSystemType(target.ContainingType, "IO", "MemoryStream");
+                case "get_CanRead":
+                case "get_CanSeek":
+                case "get_CanWrite":
+                    return DerivesFromSystemType(target.ContainingType, "IO", "Stream");
+                case "get_Connected":
+                    return DerivesFromSystemType(target.ContainingType, "Net.Sockets", "Socket");
+                case "get_IsConnected":
+                    return DerivesFromSystemType(target.ContainingType, "IO.Pipes", "PipeStream");
+                default:
+                    return false;
+            }
         }
 
         private static bool IsMonitor(INamedTypeSymbol type)
@@ -757,11 +774,41 @@ namespace Ownership.Analyzers.Flow
             return IsSystemType(type, "Threading", "Monitor");
         }
 
-        /// <summary>The type <c>System.<paramref name="space"/>.<paramref name="name"/></c>.</summary>
+        private static bool DerivesFromSystemType(INamedTypeSymbol? type, string space, string name)
+        {
+            for (; type is not null; type = type.BaseType)
+            {
+                if (IsSystemType(type, space, name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The type <c>System.<paramref name="space"/>.<paramref name="name"/></c>, where the space may have dots (<c>Net.Sockets</c>).</summary>
         private static bool IsSystemType(INamedTypeSymbol type, string space, string name)
         {
-            return type.Name == name && type.ContainingNamespace is { } inner && inner.Name == space &&
-                   inner.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
+            if (type.Name != name)
+            {
+                return false;
+            }
+
+            var inner = type.ContainingNamespace;
+            for (var end = space.Length; end > 0;)
+            {
+                var start = space.LastIndexOf('.', end - 1) + 1;
+                if (inner is null || inner.Name.Length != end - start || string.CompareOrdinal(inner.Name, 0, space, start, end - start) != 0)
+                {
+                    return false;
+                }
+
+                inner = inner.ContainingNamespace;
+                end = start - 1;
+            }
+
+            return inner is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
         }
 
         private static bool LeavesOpen(ImmutableArray<IArgumentOperation> arguments)
@@ -1721,7 +1768,8 @@ namespace Ownership.Analyzers.Flow
         {
             var instance = Evaluate(property.Instance, state);
             var read = UsedByFieldRead(property.Instance, instance);
-            if (read != instance && BackingFields.Of(property.Property) is null && !ReturnsAField(property.Property))
+            if (read != instance && BackingFields.Of(property.Property) is null && !ReturnsAField(property.Property) &&
+                !(property.Property.GetMethod is { } closedGetter && WorksWhenClosed(closedGetter)))
             {
                 // A property with a body is a call into the object, which may be disposed.
                 read = instance;

@@ -9,6 +9,19 @@ public class OWN001UseAfterReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Any other member of a closed socket may throw ObjectDisposedException (the twin of Probe below).
+        """
+        [return: Owned] static System.Net.Sockets.Socket Open() => new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        public int Probe(System.Net.EndPoint endPoint)
+        {
+            var socket = Open();
+            try { socket.Connect(endPoint); }
+            catch (System.Net.Sockets.SocketException) { socket.Dispose(); }
+            var available = {|OWN001:socket|}.Available;
+            socket.Dispose();
+            return available;
+        }
+        """,
         // The writer is set back to the caller's before the release: the next iteration uses what was disposed (the twin of
         // Format below).
         """
@@ -482,6 +495,27 @@ public class OWN001UseAfterReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Members that work on a closed object: a socket disposed when connecting failed, then asked whether it connected
+        // (MySqlConnector's ServerSession.OpenUnixSocketAsync), and a stream's CanRead, documented to be false once closed.
+        """
+        [return: Owned] static System.Net.Sockets.Socket Open() => new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        [return: Owned] static Stream OpenStream() => new MemoryStream();
+        public bool Probe(System.Net.EndPoint endPoint)
+        {
+            var socket = Open();
+            try { socket.Connect(endPoint); }
+            catch (System.Net.Sockets.SocketException) { socket.Dispose(); }
+            var connected = socket.Connected;
+            socket.Dispose();
+            return connected;
+        }
+        public bool Readable()
+        {
+            var stream = OpenStream();
+            stream.Dispose();
+            return stream.CanRead;
+        }
+        """,
         // The writer is a pooled one or the caller's, on the same condition that disposes it: the release may be of the
         // pooled one alone, which the analysis does not follow (Serilog's MessageTemplateTextFormatter.Format).
         """
