@@ -1665,7 +1665,7 @@ namespace Ownership.Analyzers.Flow
                     var current = state.Resources[id];
                     if (!resource.IsDisposable && resource.Kind != ResourceKind.Borrow && current.Has(StateFlags.Gone) && current.Site is { } release &&
                         !IsReleasedInPlace(release, field) && !DanglingFieldExemptions.RunsOnce(release.Syntax, method.ContainingType) &&
-                        !DanglingFieldExemptions.IsResetByEveryCaller(method, BackingFields.Declared(field), cancellationToken))
+                        !DanglingFieldExemptions.IsSafeInEveryCaller(method, BackingFields.Declared(field), cancellationToken))
                     {
                         if (IsFirstReport(9, release, id))
                         {

@@ -8,7 +8,7 @@ namespace Ownership.Analyzers.Flow
     /// <summary>
     /// Where a field left holding a released value is never released or read again, read from the syntax (OWN009 is
     /// judged only when a body is about to report it, so this runs rarely): a release that runs once per object, and a
-    /// private helper whose every caller resets the field right after calling it.
+    /// private helper whose every caller resets the field right after calling it, or calls it once per object.
     /// </summary>
     internal static class DanglingFieldExemptions
     {
@@ -50,9 +50,11 @@ namespace Ownership.Analyzers.Flow
         /// <summary>
         /// A private helper (<c>ReturnBuffer()</c>) that releases <paramref name="field"/>, where every call in the type is a
         /// statement followed by an assignment to the field before anything can read it or leave the method
-        /// (<c>ReturnBuffer(); _items = bigger;</c>, or the assignment after the <c>if</c> that holds the call).
+        /// (<c>ReturnBuffer(); _items = bigger;</c>, or the assignment after the <c>if</c> that holds the call), or a
+        /// statement that runs once per object (<c>if (!_disposed) { _disposed = true; … ReleaseBuffers(); }</c>:
+        /// SharpCompress's Lzma2EncoderStream, from both Dispose and DisposeAsync).
         /// </summary>
-        public static bool IsResetByEveryCaller(IMethodSymbol method, ISymbol field, CancellationToken cancellationToken)
+        public static bool IsSafeInEveryCaller(IMethodSymbol method, ISymbol field, CancellationToken cancellationToken)
         {
             if (method.DeclaredAccessibility != Accessibility.Private || method.MethodKind != MethodKind.Ordinary || method.IsVirtual ||
                 method.IsOverride || method.IsAbstract || !method.ExplicitInterfaceImplementations.IsEmpty)
@@ -76,7 +78,7 @@ namespace Ownership.Analyzers.Flow
                         ? access.Parent
                         : name.Parent;
                     if (call is not InvocationExpressionSyntax invocation || invocation.Parent is not ExpressionStatementSyntax statement ||
-                        !IsResetAfter(statement, field.Name))
+                        !(IsResetAfter(statement, field.Name) || RunsOnce(statement, method.ContainingType)))
                     {
                         return false;
                     }

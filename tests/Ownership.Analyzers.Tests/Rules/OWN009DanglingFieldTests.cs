@@ -9,6 +9,21 @@ public class OWN009DanglingFieldTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A helper that one caller calls once per object and the other on every call (the twin of ReleaseBuffers below).
+        """
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+        bool disposed;
+        private void ReleaseBuffers() { {|OWN009:ArrayPool<byte>.Shared.Return(buffer)|}; }
+        public void Dispose()
+        {
+            if (!disposed)
+            {
+                disposed = true;
+                ReleaseBuffers();
+            }
+        }
+        public void Reset() { ReleaseBuffers(); }
+        """,
         // The same guard without the reset: a second Dispose returns the buffer again (the twin of the one below).
         """
         Stream? decompressor = new MemoryStream();
@@ -271,6 +286,31 @@ public class OWN009DanglingFieldTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A helper called once per object, under the disposed flag, from both Dispose and DisposeAsync (SharpCompress's
+        // Lzma2EncoderStream.ReleaseBuffers).
+        """
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+        bool disposed;
+        private void ReleaseBuffers() { ArrayPool<byte>.Shared.Return(buffer); }
+        public void Dispose()
+        {
+            if (!disposed)
+            {
+                disposed = true;
+                try { buffer[0] = 0; }
+                finally { ReleaseBuffers(); }
+            }
+        }
+        public ValueTask DisposeAsync()
+        {
+            if (!disposed)
+            {
+                disposed = true;
+                ReleaseBuffers();
+            }
+            return default;
+        }
+        """,
         // Another member is the flag: the release runs under if (decompressor != null), which sets it to null (ZstdSharp's
         // DecompressionStream.Dispose).
         """
