@@ -1768,7 +1768,7 @@ namespace Ownership.Analyzers.Flow
         {
             var instance = Evaluate(property.Instance, state);
             var read = UsedByFieldRead(property.Instance, instance);
-            if (read != instance && BackingFields.Of(property.Property) is null && !ReturnsAField(property.Property) &&
+            if (read != instance && BackingFields.Of(property.Property) is null && !ComputesFromFields(property.Property, depth: 0) &&
                 !(property.Property.GetMethod is { } closedGetter && WorksWhenClosed(closedGetter)))
             {
                 // A property with a body is a call into the object, which may be disposed.
@@ -1794,8 +1794,6 @@ namespace Ownership.Analyzers.Flow
         /// ~seed;</c>, or such a getter of an object a field holds: <c>crc?.Result ?? 0</c>): reading it reads fields,
         /// which a disposed object still has. A call, an element access or a <c>throw</c> makes it a call into the object.
         /// </summary>
-        private static bool ReturnsAField(IPropertySymbol property) => ComputesFromFields(property, depth: 0);
-
         private static bool ComputesFromFields(IPropertySymbol property, int depth)
         {
             if (depth > 1 || property.IsStatic || property.GetMethod is not { DeclaringSyntaxReferences: { Length: 1 } references })
