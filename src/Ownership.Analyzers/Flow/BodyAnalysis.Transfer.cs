@@ -257,11 +257,15 @@ namespace Ownership.Analyzers.Flow
             }
         }
 
-        /// <summary>Any other operation: each tracked value read inside it is used, and one stored into an aggregate may be kept.</summary>
+        /// <summary>
+        /// Any other operation: each tracked value read inside it is used, and one stored into an aggregate may be kept
+        /// (an array's initializer, which has no type of its own, stores its elements into the array).
+        /// </summary>
         private ulong Unknown(IOperation operation, FlowState state)
         {
-            var keeps = operation.Kind != OperationKind.None && operation.Type is { } type && !type.IsRefLikeType &&
-                        type.SpecialType != SpecialType.System_String && type.SpecialType != SpecialType.System_Boolean;
+            var keeps = operation.Kind == OperationKind.ArrayInitializer ||
+                        (operation.Kind != OperationKind.None && operation.Type is { } type && !type.IsRefLikeType &&
+                         type.SpecialType != SpecialType.System_String && type.SpecialType != SpecialType.System_Boolean);
             foreach (var child in operation.ChildOperations)
             {
                 var value = Evaluate(child, state);

@@ -9,6 +9,16 @@ public class OWN001UseAfterReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A handle disposed before an array's initializer stores it is used after release (the twin of the initializers in
+        // OWN003's silent cases).
+        """
+        void M(List<Handle> all)
+        {
+            var handle = Api.Open();
+            handle.Dispose();
+            all.AddRange(new[] { {|OWN001:handle|} });
+        }
+        """,
         // Any other member of a closed socket may throw ObjectDisposedException (the twin of Probe below).
         """
         [return: Owned] static System.Net.Sockets.Socket Open() => new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);

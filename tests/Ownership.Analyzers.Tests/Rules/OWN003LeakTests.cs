@@ -237,6 +237,18 @@ public class OWN003LeakTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Values stored by an array's initializer are kept by the array, as by an element store: they are not discarded
+        // (MySqlConnector's SchemaProvider, dataTable.Columns.AddRange(new DataColumn[] { new DataColumn(…), … })).
+        """
+        void M(List<Handle> all)
+        {
+            all.AddRange(new Handle[2] { Api.Open(), Api.Open() });
+            var more = new[] { Api.Open() };
+            all.AddRange(more);
+            Keep(new Handle[][] { new[] { Api.Open() } });
+        }
+        static void Keep(Handle[][] handles) { }
+        """,
         // A span over new native memory, returned: the caller gets the block with it and can take its address back
         // (DotNext's SpanOwner<T>.Allocate).
         """
