@@ -95,10 +95,18 @@ namespace Ownership.Analyzers.Flow
             return node is MemberDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax;
         }
 
-        /// <summary><c>if (!_disposed) { _disposed = true; … }</c> or <c>if (Interlocked.Exchange(ref _disposed, 1) == 0)</c>.</summary>
+        /// <summary>
+        /// <c>if (!_disposed) { _disposed = true; … }</c> or <c>if (Interlocked.Exchange(ref _disposed, 1) == 0)</c>, alone or
+        /// as one side of <c>&amp;&amp;</c> (<c>if (disposing &amp;&amp; !_disposed)</c>).
+        /// </summary>
         private static bool GuardsFirstRun(ExpressionSyntax condition, StatementSyntax guarded, INamedTypeSymbol type)
         {
             condition = Unparenthesized(condition);
+            if (condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression } both)
+            {
+                return GuardsFirstRun(both.Left, guarded, type) || GuardsFirstRun(both.Right, guarded, type);
+            }
+
             if (condition is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } not)
             {
                 var operand = Unparenthesized(not.Operand);

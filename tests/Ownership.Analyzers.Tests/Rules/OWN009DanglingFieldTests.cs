@@ -9,6 +9,19 @@ public class OWN009DanglingFieldTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // The disposed flag as one side of ||: a second call gets in through the other side (the twin of the && guard below).
+        """
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+        bool disposed;
+        protected void Dispose(bool disposing)
+        {
+            if (disposing || !disposed)
+            {
+                disposed = true;
+                {|OWN009:ArrayPool<byte>.Shared.Return(buffer)|};
+            }
+        }
+        """,
         // A helper that one caller calls once per object and the other on every call (the twin of ReleaseBuffers below).
         """
         byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
@@ -286,6 +299,19 @@ public class OWN009DanglingFieldTests
 
     public static TheoryData<string> Silent => new()
     {
+        // The disposed flag as one side of && (SharpCompress's Lzma2EncoderStream.Dispose(bool)).
+        """
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+        bool disposed;
+        protected void Dispose(bool disposing)
+        {
+            if (disposing && !disposed)
+            {
+                disposed = true;
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        """,
         // A helper called once per object, under the disposed flag, from both Dispose and DisposeAsync (SharpCompress's
         // Lzma2EncoderStream.ReleaseBuffers).
         """
