@@ -15,7 +15,8 @@ namespace Ownership.Analyzers.Flow
         /// <summary>
         /// The disposed-flag idiom: the release sits under <c>if (!_disposed) { _disposed = true; … }</c>, or after
         /// <c>if (_disposed) return;</c> in a block that sets <c>_disposed = true</c>, or after
-        /// <c>if (Interlocked.Exchange(ref _disposed, 1) != 0) return;</c>, or under <c>if (_inner != null) { …; _inner = null; … }</c>.
+        /// <c>if (Interlocked.Exchange(ref _disposed, 1) != 0) return;</c>, or under <c>if (_inner != null) { …; _inner = null; … }</c>,
+        /// or after <c>if (_handle == IntPtr.Zero) return;</c> in a block that sets <c>_handle = IntPtr.Zero</c>.
         /// A second call cannot release again.
         /// <c>_disposed</c> must be a member of <paramref name="type"/>: a local flag guards one call, not the next.
         /// </summary>
@@ -110,32 +111,84 @@ namespace Ownership.Analyzers.Flow
             if (condition is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } not)
             {
                 var operand = Unparenthesized(not.Operand);
+                if (operand is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } isEmpty)
+                {
+                    // if (!(_stream == IntPtr.Zero)): the same as !=.
+                    return EmptiesMemberTested(isEmpty, guarded, type);
+                }
+
                 return (FlagName(operand, type) is { } flag && SetsFlag(guarded, flag)) || IsExchange(operand, type);
             }
 
-            if (condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } notEquals && IsNull(notEquals.Right) &&
-                FlagName(Unparenthesized(notEquals.Left), type) is { } member)
+            if (condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } notEquals)
             {
                 // if (_decompressor != null) { …; _decompressor = null; … }: the member is the flag (ZstdSharp's streams).
-                return SetsFlag(guarded, member, SyntaxKind.NullLiteralExpression);
+                return EmptiesMemberTested(notEquals, guarded, type);
             }
 
             return condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals &&
                    IsZero(equals.Right) && IsExchange(Unparenthesized(equals.Left), type);
         }
 
-        private static bool IsNull(ExpressionSyntax expression)
+        /// <summary>
+        /// <paramref name="test"/> compares a member of <paramref name="type"/> with an empty value (<c>_inner == null</c>,
+        /// <c>_handle != IntPtr.Zero</c>), and <paramref name="node"/> sets the member to an empty value: the member is a flag.
+        /// </summary>
+        private static bool EmptiesMemberTested(BinaryExpressionSyntax test, SyntaxNode node, INamedTypeSymbol type)
         {
-            return Unparenthesized(expression) is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression };
+            return IsEmptyValue(test.Right) && FlagName(Unparenthesized(test.Left), type) is { } member && SetsEmpty(node, member);
+        }
+
+        /// <summary><c>null</c>, <c>default</c>, <c>0</c> or <c>IntPtr.Zero</c> (and its <c>UIntPtr</c>, <c>nint</c>, <c>nuint</c> spellings).</summary>
+        private static bool IsEmptyValue(ExpressionSyntax expression)
+        {
+            return Unparenthesized(expression) switch
+            {
+                LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression or (int)SyntaxKind.DefaultLiteralExpression } => true,
+                DefaultExpressionSyntax => true,
+                MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Zero", Expression: var owner } =>
+                    owner is IdentifierNameSyntax { Identifier.ValueText: "IntPtr" or "UIntPtr" or "nint" or "nuint" } or
+                        PredefinedTypeSyntax or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "IntPtr" or "UIntPtr" },
+                var other => IsZero(other),
+            };
+        }
+
+        /// <summary>Whether <paramref name="node"/> contains <c>member = null</c> (or another empty value).</summary>
+        private static bool SetsEmpty(SyntaxNode node, string member)
+        {
+            foreach (var descendant in node.DescendantNodesAndSelf())
+            {
+                if (descendant is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment &&
+                    MemberName(assignment.Left) == member && IsEmptyValue(assignment.Right))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
         /// <c>if (_disposed) return;</c> with <c>_disposed = true</c> set later in <paramref name="block"/>, or
+        /// <c>if (_stream == IntPtr.Zero) return;</c> with <c>_stream = IntPtr.Zero</c> set later (ZstdNet's streams), or
         /// <c>if (Interlocked.Exchange(ref _disposed, 1) != 0) return;</c>.
         /// </summary>
         private static bool StopsLaterRuns(ExpressionSyntax condition, BlockSyntax block, int guardIndex, INamedTypeSymbol type)
         {
             condition = Unparenthesized(condition);
+            if (condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } isEmpty)
+            {
+                for (var i = guardIndex + 1; i < block.Statements.Count; i++)
+                {
+                    if (EmptiesMemberTested(isEmpty, block.Statements[i], type))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
             if (FlagName(condition, type) is { } flag)
             {
                 for (var i = guardIndex + 1; i < block.Statements.Count; i++)
@@ -185,13 +238,13 @@ namespace Ownership.Analyzers.Flow
             return null;
         }
 
-        /// <summary>Whether <paramref name="node"/> contains <c>flag = true</c> (or the literal of <paramref name="value"/>).</summary>
-        private static bool SetsFlag(SyntaxNode node, string flag, SyntaxKind value = SyntaxKind.TrueLiteralExpression)
+        /// <summary>Whether <paramref name="node"/> contains <c>flag = true</c>.</summary>
+        private static bool SetsFlag(SyntaxNode node, string flag)
         {
             foreach (var descendant in node.DescendantNodesAndSelf())
             {
                 if (descendant is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: LiteralExpressionSyntax literal } assignment &&
-                    literal.IsKind(value) && MemberName(assignment.Left) == flag)
+                    literal.IsKind(SyntaxKind.TrueLiteralExpression) && MemberName(assignment.Left) == flag)
                 {
                     return true;
                 }

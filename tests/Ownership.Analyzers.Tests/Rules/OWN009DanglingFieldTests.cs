@@ -9,6 +9,22 @@ public class OWN009DanglingFieldTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A handle tested against IntPtr.Zero but never set to it guards nothing (the twin of Compressor below).
+        """
+        sealed class Compressor
+        {
+            nint context = 1;
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+            public void Dispose()
+            {
+                if (context == IntPtr.Zero)
+                {
+                    return;
+                }
+                {|OWN009:ArrayPool<byte>.Shared.Return(buffer)|};
+            }
+        }
+        """,
         // The disposed flag as one side of ||: a second call gets in through the other side (the twin of the && guard below).
         """
         byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
@@ -299,6 +315,41 @@ public class OWN009DanglingFieldTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A native handle as the disposed flag, tested against IntPtr.Zero and set to it (ZstdNet's CompressionStream and
+        // DecompressionStream).
+        """
+        sealed class Compressor
+        {
+            nint context = 1;
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+            public void Dispose()
+            {
+                if (context == IntPtr.Zero)
+                {
+                    return;
+                }
+                try { buffer[0] = 0; }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    context = IntPtr.Zero;
+                }
+            }
+        }
+        sealed class Decompressor
+        {
+            nint context = 1;
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+            public void Dispose()
+            {
+                if (!(context == IntPtr.Zero))
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    context = default;
+                }
+            }
+        }
+        """,
         // The disposed flag as one side of && (SharpCompress's Lzma2EncoderStream.Dispose(bool)).
         """
         byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
