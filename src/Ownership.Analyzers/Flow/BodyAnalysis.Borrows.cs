@@ -73,13 +73,33 @@ namespace Ownership.Analyzers.Flow
 
         private string SourceNameOf(IOperation source)
         {
-            source = source.WithoutConversions();
+            source = StorageNamed(source.WithoutConversions());
 
             return SourceSymbolOf(source) switch
             {
                 ISymbol symbol => NameOf(symbol),
                 _ when source is IInstanceReferenceOperation => "this",
                 _ => Describe(source),
+            };
+        }
+
+        /// <summary>
+        /// The storage a pinned address is named after in messages: <c>&amp;array[0]</c> names <c>array</c>, and
+        /// <c>&amp;MemoryMarshal.GetReference(span)</c> names <c>span</c>.
+        /// </summary>
+        private static IOperation StorageNamed(IOperation source)
+        {
+            if (source is IAddressOfOperation address)
+            {
+                source = address.Reference.WithoutConversions();
+            }
+
+            return source switch
+            {
+                IArrayElementReferenceOperation element => element.ArrayReference.WithoutConversions(),
+                IInvocationOperation { TargetMethod: { Name: "GetReference" or "GetArrayDataReference", ContainingType.Name: "MemoryMarshal" }, Arguments.Length: 1 } call =>
+                    call.Arguments[0].Value.WithoutConversions(),
+                _ => source,
             };
         }
 

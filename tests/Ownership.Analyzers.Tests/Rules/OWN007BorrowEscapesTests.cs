@@ -483,6 +483,27 @@ public class OWN007BorrowEscapesTests
         AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN007").WithLocation(0).WithMessage("'src' is borrowed from 'inputBuffer' and must not be stored in field 'src'"));
 
     [Fact]
+    public Task A_pinned_address_names_the_storage_it_points_into() => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(
+        // ZstdNet pins &outputBuffer[0] and &MemoryMarshal.GetReference(buffer): the messages name the array and the span.
+        TestCode.Members("""
+            public struct Window { public IntPtr buffer; }
+            byte[] outputBuffer = new byte[16];
+            void Compress(ref Window input, ref Window output, ReadOnlySpan<byte> buffer)
+            {
+                fixed (byte* reference = &System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer))
+                {
+                    fixed (byte* ptr = &outputBuffer[0])
+                    {
+                        {|#0:input.buffer = new IntPtr(reference)|};
+                        {|#1:output.buffer = new IntPtr(ptr)|};
+                    }
+                }
+            }
+            """),
+        AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN007").WithLocation(0).WithMessage("'reference' is borrowed from 'buffer' and must not be stored in field 'buffer'"),
+        AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN007").WithLocation(1).WithMessage("'ptr' is borrowed from 'outputBuffer' and must not be stored in field 'buffer'"));
+
+    [Fact]
     public Task Flags_a_borrowed_property_stored_in_a_field() => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Prelude + LendingGrid + """
         public ref struct Cursor
         {
