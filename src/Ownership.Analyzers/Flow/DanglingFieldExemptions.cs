@@ -136,11 +136,20 @@ namespace Ownership.Analyzers.Flow
         /// </summary>
         private static bool EmptiesMemberTested(BinaryExpressionSyntax test, SyntaxNode node, INamedTypeSymbol type)
         {
-            return IsEmptyValue(test.Right) && FlagName(Unparenthesized(test.Left), type) is { } member && SetsEmpty(node, member);
+            if (FlagName(Unparenthesized(test.Left), type) is not { } member)
+            {
+                return false;
+            }
+
+            var isHandle = IsHandle(type, member);
+            return IsEmptyValue(test.Right, isHandle) && SetsEmpty(node, member, isHandle);
         }
 
-        /// <summary><c>null</c>, <c>default</c>, <c>0</c> or <c>IntPtr.Zero</c> (and its <c>UIntPtr</c>, <c>nint</c>, <c>nuint</c> spellings).</summary>
-        private static bool IsEmptyValue(ExpressionSyntax expression)
+        /// <summary>
+        /// <c>null</c>, <c>default</c> or <c>IntPtr.Zero</c> (and its <c>UIntPtr</c>, <c>nint</c>, <c>nuint</c> spellings), and
+        /// <c>0</c> for a handle: a count set to 0 may count up again while what it counted stays released.
+        /// </summary>
+        private static bool IsEmptyValue(ExpressionSyntax expression, bool isHandle)
         {
             return Unparenthesized(expression) switch
             {
@@ -149,17 +158,37 @@ namespace Ownership.Analyzers.Flow
                 MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Zero", Expression: var owner } =>
                     owner is IdentifierNameSyntax { Identifier.ValueText: "IntPtr" or "UIntPtr" or "nint" or "nuint" } or
                         PredefinedTypeSyntax or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "IntPtr" or "UIntPtr" },
-                var other => IsZero(other),
+                var other => isHandle && IsZero(other),
             };
         }
 
+        /// <summary>Whether the member of <paramref name="type"/> named <paramref name="name"/> holds an address (a pointer, <c>nint</c>, <c>nuint</c>).</summary>
+        private static bool IsHandle(INamedTypeSymbol type, string name)
+        {
+            foreach (var member in type.GetMembers(name))
+            {
+                var memberType = member switch
+                {
+                    IFieldSymbol field => field.Type,
+                    IPropertySymbol property => property.Type,
+                    _ => null,
+                };
+                if (memberType is { TypeKind: TypeKind.Pointer } or { SpecialType: SpecialType.System_IntPtr or SpecialType.System_UIntPtr })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>Whether <paramref name="node"/> contains <c>member = null</c> (or another empty value).</summary>
-        private static bool SetsEmpty(SyntaxNode node, string member)
+        private static bool SetsEmpty(SyntaxNode node, string member, bool isHandle)
         {
             foreach (var descendant in node.DescendantNodesAndSelf())
             {
                 if (descendant is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment &&
-                    MemberName(assignment.Left) == member && IsEmptyValue(assignment.Right))
+                    MemberName(assignment.Left) == member && IsEmptyValue(assignment.Right, isHandle))
                 {
                     return true;
                 }

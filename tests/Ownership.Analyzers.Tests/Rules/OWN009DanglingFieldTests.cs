@@ -9,6 +9,20 @@ public class OWN009DanglingFieldTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A count is no disposed flag: it counts up again while the buffer stays returned (the twin of the handle below).
+        """
+        int count = 1;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+        public void Clear()
+        {
+            if (count != 0)
+            {
+                {|OWN009:ArrayPool<byte>.Shared.Return(buffer)|};
+                count = 0;
+            }
+        }
+        public void Add() { count++; }
+        """,
         // A handle tested against IntPtr.Zero but never set to it guards nothing (the twin of Compressor below).
         """
         sealed class Compressor
@@ -315,8 +329,8 @@ public class OWN009DanglingFieldTests
 
     public static TheoryData<string> Silent => new()
     {
-        // A native handle as the disposed flag, tested against IntPtr.Zero and set to it (ZstdNet's CompressionStream and
-        // DecompressionStream).
+        // A native handle as the disposed flag, tested against 0 or IntPtr.Zero and set to an empty value (ZstdNet's
+        // CompressionStream and DecompressionStream).
         """
         sealed class Compressor
         {
@@ -324,7 +338,7 @@ public class OWN009DanglingFieldTests
             byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
             public void Dispose()
             {
-                if (context == IntPtr.Zero)
+                if (context == 0)
                 {
                     return;
                 }
@@ -332,7 +346,7 @@ public class OWN009DanglingFieldTests
                 finally
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
-                    context = IntPtr.Zero;
+                    context = 0;
                 }
             }
         }
