@@ -336,7 +336,8 @@ namespace Ownership.Analyzers.Flow
             return instance?.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
         }
 
-        private static bool IsAddress(ITypeSymbol? type)
+        /// <summary>A pointer, <c>nint</c> or <c>nuint</c>: an address.</summary>
+        internal static bool IsAddress(ITypeSymbol? type)
         {
             return type is not null && (type.TypeKind == TypeKind.Pointer || type.SpecialType == SpecialType.System_IntPtr || type.SpecialType == SpecialType.System_UIntPtr);
         }

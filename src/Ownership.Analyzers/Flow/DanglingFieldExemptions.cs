@@ -173,7 +173,7 @@ namespace Ownership.Analyzers.Flow
                     IPropertySymbol property => property.Type,
                     _ => null,
                 };
-                if (memberType is { TypeKind: TypeKind.Pointer } or { SpecialType: SpecialType.System_IntPtr or SpecialType.System_UIntPtr })
+                if (BodyAnalysis.IsAddress(memberType))
                 {
                     return true;
                 }
@@ -205,24 +205,14 @@ namespace Ownership.Analyzers.Flow
         private static bool StopsLaterRuns(ExpressionSyntax condition, BlockSyntax block, int guardIndex, INamedTypeSymbol type)
         {
             condition = Unparenthesized(condition);
-            if (condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } isEmpty)
+            var isEmpty = condition.IsKind(SyntaxKind.EqualsExpression) ? (BinaryExpressionSyntax)condition : null;
+            var flag = isEmpty is null ? FlagName(condition, type) : null;
+            if (isEmpty is not null || flag is not null)
             {
                 for (var i = guardIndex + 1; i < block.Statements.Count; i++)
                 {
-                    if (EmptiesMemberTested(isEmpty, block.Statements[i], type))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            if (FlagName(condition, type) is { } flag)
-            {
-                for (var i = guardIndex + 1; i < block.Statements.Count; i++)
-                {
-                    if (SetsFlag(block.Statements[i], flag))
+                    var later = block.Statements[i];
+                    if (isEmpty is not null ? EmptiesMemberTested(isEmpty, later, type) : SetsFlag(later, flag!))
                     {
                         return true;
                     }
