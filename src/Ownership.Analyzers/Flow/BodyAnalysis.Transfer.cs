@@ -252,6 +252,13 @@ namespace Ownership.Analyzers.Flow
                     return CapturedLeases(operation.Syntax, state);
                 case OperationKind.DelegateCreation:
                     return Evaluate(((IDelegateCreationOperation)operation).Target, state);
+                case OperationKind.EventAssignment when !((IEventAssignmentOperation)operation).Adds:
+                    // watcher.Changed -= OnChanged: unsubscribing from a disposed object is how code lets go of it, not a
+                    // use of it; subscribing still is.
+                    var removal = (IEventAssignmentOperation)operation;
+                    Evaluate((removal.EventReference as IEventReferenceOperation)?.Instance, state);
+                    Use(Evaluate(removal.HandlerValue, state), removal.HandlerValue, state);
+                    return 0;
                 default:
                     return Unknown(operation, state);
             }
@@ -620,7 +627,8 @@ namespace Ownership.Analyzers.Flow
                 var argument = arguments[i];
                 values[i] = Evaluate(argument.Value, state);
                 var kind = ParameterContract(contract, argument).Kind;
-                if (kind != ContractKind.Releases && kind != ContractKind.Transfers && argument.Parameter?.RefKind != RefKind.Out)
+                if (kind != ContractKind.Releases && kind != ContractKind.Transfers && argument.Parameter?.RefKind != RefKind.Out &&
+                    !LooksUpIdentity(target, argument))
                 {
                     Use(values[i], argument.Value, state);
                 }
@@ -769,6 +777,40 @@ namespace Ownership.Analyzers.Flow
                     return DerivesFromSystemType(target.ContainingType, "Net.Sockets", "Socket");
                 case "get_IsConnected":
                     return DerivesFromSystemType(target.ContainingType, "IO.Pipes", "PipeStream");
+                case "SetHandleAsInvalid":
+                case "get_IsClosed":
+                case "get_IsInvalid":
+                    // A closed handle keeps its value and its closed bit: asking for them, or marking it invalid, is how
+                    // code that closed it finishes (DangerousGetHandle is still a use: the value names freed memory).
+                    return DerivesFromSystemType(target.ContainingType, "Runtime.InteropServices", "SafeHandle");
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
+        /// <c>list.Remove(handle)</c>, <c>set.Contains(handle)</c>, <c>ReferenceEquals(a, b)</c>: a lookup whose parameter is
+        /// <c>object</c> or an unconstrained type parameter sees the object's identity, not its state, so handing it a
+        /// disposed object is no use of it. A parameter of the object's own type, or any other method, is still a use.
+        /// </summary>
+        private static bool LooksUpIdentity(IMethodSymbol target, IArgumentOperation argument)
+        {
+            switch (target.Name)
+            {
+                case "Remove":
+                case "TryRemove":
+                case "Contains":
+                case "ContainsKey":
+                case "ContainsValue":
+                case "IndexOf":
+                case "LastIndexOf":
+                case "ReferenceEquals":
+                    return argument.Parameter?.OriginalDefinition.Type switch
+                    {
+                        { SpecialType: SpecialType.System_Object } => true,
+                        ITypeParameterSymbol parameter => parameter.ConstraintTypes.IsEmpty && !parameter.HasUnmanagedTypeConstraint,
+                        _ => false,
+                    };
                 default:
                     return false;
             }

@@ -146,8 +146,9 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>
-        /// <c>null</c>, <c>default</c> or <c>IntPtr.Zero</c> (and its <c>UIntPtr</c>, <c>nint</c>, <c>nuint</c> spellings), and
-        /// <c>0</c> for a handle: a count set to 0 may count up again while what it counted stays released.
+        /// <c>null</c>, <c>default</c> or <c>IntPtr.Zero</c> (and its <c>UIntPtr</c>, <c>nint</c>, <c>nuint</c> spellings), a
+        /// negative constant (<c>_length = -1</c>, a sentinel no count reaches), and <c>0</c> for a handle: a count set to 0 may
+        /// count up again while what it counted stays released.
         /// </summary>
         private static bool IsEmptyValue(ExpressionSyntax expression, bool isHandle)
         {
@@ -155,6 +156,7 @@ namespace Ownership.Analyzers.Flow
             {
                 LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression or (int)SyntaxKind.DefaultLiteralExpression } => true,
                 DefaultExpressionSyntax => true,
+                PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.UnaryMinusExpression, Operand: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NumericLiteralExpression } } => true,
                 MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Zero", Expression: var owner } =>
                     owner is IdentifierNameSyntax { Identifier.ValueText: "IntPtr" or "UIntPtr" or "nint" or "nuint" } or
                         PredefinedTypeSyntax or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "IntPtr" or "UIntPtr" },

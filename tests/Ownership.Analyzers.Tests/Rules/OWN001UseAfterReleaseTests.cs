@@ -9,6 +9,38 @@ public class OWN001UseAfterReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A method that takes the handle as a Handle may use it: still a use after release, whatever its name (the twin of the
+        // identity lookups in the silent cases).
+        """
+        List<Handle> all = new();
+        void Remove(Handle handle) { handle.Write(0); all.Remove(handle); }
+        void Close()
+        {
+            var handle = Api.Open();
+            all.Add(handle);
+            handle.Dispose();
+            Remove({|OWN001:handle|});
+        }
+        """,
+        // Subscribing to a disposed object is a use (the twin of -= in the silent cases).
+        """
+        FileSystemWatcher watcher = new FileSystemWatcher();
+        void Restart()
+        {
+            watcher.Dispose();
+            {|OWN001:watcher|}.Changed += OnChanged;
+        }
+        void OnChanged(object sender, FileSystemEventArgs e) { }
+        """,
+        // The raw value of a closed SafeHandle names what was freed (the twin of SetHandleAsInvalid in the silent cases).
+        """
+        Microsoft.Win32.SafeHandles.SafeFileHandle handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(1, true);
+        nint Close()
+        {
+            handle.Dispose();
+            return {|OWN001:handle|}.DangerousGetHandle();
+        }
+        """,
         // A handle disposed before an array's initializer stores it is used after release (the twin of the initializers in
         // OWN003's silent cases).
         """
@@ -505,6 +537,43 @@ public class OWN001UseAfterReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // Lookups by identity after the release (list.Remove, Dictionary.Remove, Contains, ReferenceEquals): a parameter of type
+        // object or an unconstrained T sees the handle's identity, not its state (the twin of Remove(Handle) in the flagged cases).
+        """
+        List<Handle> all = new();
+        Dictionary<Handle, int> counts = new();
+        void Close()
+        {
+            var handle = Api.Open();
+            all.Add(handle);
+            handle.Dispose();
+            all.Remove(handle);
+            counts.Remove(handle);
+            if (all.Contains(handle) || ReferenceEquals(handle, null)) { }
+        }
+        """,
+        // Unsubscribing from a disposed object lets go of it (SSH.NET's Shell.Stop: _channel.DataReceived -= … after Dispose; the
+        // twin of += in the flagged cases).
+        """
+        FileSystemWatcher watcher = new FileSystemWatcher();
+        void Stop()
+        {
+            watcher.Dispose();
+            watcher.Changed -= OnChanged;
+        }
+        void OnChanged(object sender, FileSystemEventArgs e) { }
+        """,
+        // A closed SafeHandle keeps its closed bit and its value: marking it invalid or asking IsClosed and IsInvalid after Dispose
+        // is fine (TorchSharp's handle.Dispose(); handle.SetHandleAsInvalid(); the twin of DangerousGetHandle in the flagged cases).
+        """
+        Microsoft.Win32.SafeHandles.SafeFileHandle handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(1, true);
+        void Close()
+        {
+            handle.Dispose();
+            handle.SetHandleAsInvalid();
+            if (handle.IsClosed || handle.IsInvalid) { }
+        }
+        """,
         // Members that work on a closed object: a socket disposed when connecting failed, then asked whether it connected
         // (MySqlConnector's ServerSession.OpenUnixSocketAsync), and a stream's CanRead, documented to be false once closed.
         """

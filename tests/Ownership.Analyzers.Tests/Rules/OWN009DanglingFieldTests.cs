@@ -329,6 +329,20 @@ public class OWN009DanglingFieldTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A negative constant is a sentinel no count reaches: if (length != -1) { Return(buffer); length = -1; } runs once
+        // (MailKit's and MimeKit's ByteArrayBuilder; the twin of the count set to 0 in the flagged cases).
+        """
+        int length;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+        public void Dispose()
+        {
+            if (length != -1)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                length = -1;
+            }
+        }
+        """,
         // A native handle as the disposed flag, tested against 0 or IntPtr.Zero and set to an empty value (ZstdNet's
         // CompressionStream and DecompressionStream).
         """
