@@ -252,6 +252,13 @@ namespace Ownership.Analyzers.Flow
                     return CapturedLeases(operation.Syntax, state);
                 case OperationKind.DelegateCreation:
                     return Evaluate(((IDelegateCreationOperation)operation).Target, state);
+                case OperationKind.YieldReturn:
+                    // yield return value: each element is handed to the consumer, as a return hands it to the caller.
+                    var yielded = ((IReturnOperation)operation).ReturnedValue;
+                    var handedOut = Evaluate(yielded, state);
+                    Use(handedOut, yielded, state);
+                    Escape(handedOut, state);
+                    return 0;
                 case OperationKind.EventAssignment when !((IEventAssignmentOperation)operation).Adds:
                     // watcher.Changed -= OnChanged: unsubscribing from a disposed object is how code lets go of it, not a
                     // use of it; subscribing still is.
@@ -266,11 +273,12 @@ namespace Ownership.Analyzers.Flow
 
         /// <summary>
         /// Any other operation: each tracked value read inside it is used, and one stored into an aggregate may be kept
-        /// (an array's initializer, which has no type of its own, stores its elements into the array).
+        /// (an array's initializer, which has no type of its own, stores its elements into the array; a method group,
+        /// <c>new Observer(…).OnNext</c>, makes a delegate that keeps its receiver).
         /// </summary>
         private ulong Unknown(IOperation operation, FlowState state)
         {
-            var keeps = operation.Kind == OperationKind.ArrayInitializer ||
+            var keeps = operation.Kind is OperationKind.ArrayInitializer or OperationKind.MethodReference ||
                         (operation.Kind != OperationKind.None && operation.Type is { } type && !type.IsRefLikeType &&
                          type.SpecialType != SpecialType.System_String && type.SpecialType != SpecialType.System_Boolean);
             foreach (var child in operation.ChildOperations)
@@ -614,10 +622,11 @@ namespace Ownership.Analyzers.Flow
             }
 
             if (receiver != 0 && contract.IsEmpty && !target.IsStatic && !target.ReturnsVoid && instance?.Type is { } receiverType &&
-                SymbolEqualityComparer.Default.Equals(target.ReturnType, receiverType))
+                MayBeReceiver(target.ReturnType, receiverType))
             {
-                // new Activity(name).Start(): a method of the receiver's own type may return the receiver itself. Which
-                // one it returns is not known: the receiver is no longer checked for leaks.
+                // new Activity(name).Start(), new Channel(…).OpenAsync(): a method that returns the receiver's type, a type
+                // it implements or a task of one may return the receiver itself. Which one it returns is not known: the
+                // receiver is no longer checked for leaks.
                 Escape(receiver, state);
             }
 
@@ -786,6 +795,34 @@ namespace Ownership.Analyzers.Flow
                 default:
                     return false;
             }
+        }
+
+        /// <summary>
+        /// Whether a result of type <paramref name="result"/> may be the receiver itself: the receiver's type, a base type or
+        /// interface of it other than <c>object</c>, or a <c>Task</c> or <c>ValueTask</c> of one.
+        /// </summary>
+        private static bool MayBeReceiver(ITypeSymbol result, ITypeSymbol receiver)
+        {
+            if (result is INamedTypeSymbol { IsGenericType: true, Name: "Task" or "ValueTask", TypeArguments.Length: 1 } task &&
+                task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
+            {
+                result = task.TypeArguments[0];
+            }
+
+            if (result.SpecialType == SpecialType.System_Object)
+            {
+                return false;
+            }
+
+            for (var type = receiver; type is not null; type = type.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(type, result))
+                {
+                    return true;
+                }
+            }
+
+            return result.TypeKind == TypeKind.Interface && receiver.AllInterfaces.Contains((INamedTypeSymbol)result, SymbolEqualityComparer.Default);
         }
 
         /// <summary>

@@ -240,7 +240,11 @@ public class DisposableModeTests
                 public sealed class Scope : IDisposable
                 {
                     public Scope Start() => this;
+                    public IDisposable Run() => this;
+                    public Task<Scope> OpenAsync() => Task.FromResult(this);
+                    public object Box() => this;
                     public int Depth() => 0;
+                    public void OnNext(int value) { }
                     public void Dispose() { }
                 }
 
@@ -250,10 +254,56 @@ public class DisposableModeTests
                     scope.Dispose();
                 }
 
+                // An interface the receiver implements, or a task of its type (RabbitMQ's new Channel(…).OpenAsync(…), Rx's
+                // new AsyncInvocation().Run(…)), may be the receiver too; so may a method group's delegate keep it.
+                IDisposable Started() => new Scope().Run();
+                Task<Scope> Opened() => new Scope().OpenAsync();
+                Action<int> Observer() => new Scope().OnNext;
+
                 int Forgotten()
                 {
                     var scope = {|OWN003:new Scope()|};
                     return scope.Depth();
+                }
+
+                // object says nothing about the result, and a call (not a method group) keeps nothing.
+                object Boxed() => {|OWN003:new Scope()|}.Box();
+                void Called() => {|OWN003:new Scope()|}.OnNext(1);
+                """),
+            EditorConfig = TrackAll,
+        });
+    }
+
+    [Fact]
+    public Task Track_all_yield_return_hands_the_element_to_the_consumer()
+    {
+        // Microsoft.Data.Analysis's ToArrowRecordBatches: yield return new RecordBatch(…) in a loop. What is disposed before
+        // it is yielded, or never yielded, is still reported.
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                IEnumerable<MemoryStream> Batches(int count)
+                {
+                    int done = 0;
+                    do
+                    {
+                        done++;
+                        yield return new MemoryStream();
+                    }
+                    while (done < count);
+                }
+
+                IEnumerable<MemoryStream> Closed()
+                {
+                    var stream = new MemoryStream();
+                    stream.Dispose();
+                    yield return {|OWN001:stream|};
+                }
+
+                IEnumerable<int> Lengths()
+                {
+                    var stream = {|OWN003:new MemoryStream()|};
+                    yield return (int)stream.Length;
                 }
                 """),
             EditorConfig = TrackAll,
