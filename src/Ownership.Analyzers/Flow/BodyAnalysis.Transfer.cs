@@ -777,6 +777,7 @@ namespace Ownership.Analyzers.Flow
             switch (target.Name)
             {
                 case "ToArray":
+                case "GetBuffer":
                     return target.Parameters.IsEmpty && IsSystemType(target.ContainingType, "IO", "MemoryStream");
                 case "get_CanRead":
                 case "get_CanSeek":
@@ -2157,10 +2158,15 @@ namespace Ownership.Analyzers.Flow
             }
         }
 
-        /// <summary>The source text of an operation, short enough for a message.</summary>
+        /// <summary>
+        /// The source text of an operation, short enough for a message; the implicit release at the end of
+        /// <c>using (stream)</c> is described as that statement's head, not as the bare name.
+        /// </summary>
         internal static string Describe(IOperation operation)
         {
-            var text = operation.Syntax.ToString();
+            var text = operation.Syntax is IdentifierNameSyntax { Parent: UsingStatementSyntax head } name && ReferenceEquals(head.Expression, name)
+                ? "using (" + name.Identifier.ValueText + ")"
+                : operation.Syntax.ToString();
             var newline = text.IndexOfAny(new[] { '\r', '\n' });
             if (newline >= 0)
             {

@@ -91,11 +91,25 @@ public class DisposableModeTests
     [Fact]
     public Task Track_all_takes_the_bytes_of_a_closed_memory_stream()
     {
-        // MemoryStream.ToArray works on a closed stream (FASTER's recovery infos write through a BinaryWriter that
-        // disposes the stream, then take the bytes); any other member after that is a use.
+        // MemoryStream.ToArray and GetBuffer work on a closed stream (FASTER's recovery infos write through a BinaryWriter
+        // that disposes the stream, then take the bytes; BouncyCastle's DefiniteLengthInputStream copies into a
+        // MemoryStream subclass under using, then takes its buffer); any other member after that is a use.
         return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
         {
             Source = TestCode.Members("""
+                sealed class LimitedMemoryStream : MemoryStream
+                {
+                    public LimitedMemoryStream(int capacity) : base(capacity) { }
+                }
+                public byte[] Copy(Stream source, int length)
+                {
+                    var buffer = new LimitedMemoryStream(length);
+                    using (buffer)
+                    {
+                        source.CopyTo(buffer);
+                    }
+                    return buffer.GetBuffer();
+                }
                 public byte[] ToByteArray(long value)
                 {
                     using var memoryStream = new MemoryStream();

@@ -1109,6 +1109,28 @@ public class OWN001UseAfterReleaseTests
     public Task Stays_silent(string members) => AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(TestCode.Members(members));
 
     [Fact]
+    public Task Message_names_the_using_statement_that_released_it()
+    {
+        // BouncyCastle's `using (limitedMemoryStream) { … }` was reported as "released by 'limitedMemoryStream'".
+        var source = TestCode.Members("""
+            void M()
+            {
+                var handle = Api.Open();
+                using (handle)
+                {
+                    handle.Write(1);
+                }
+                {|#0:handle|}.Write(2);
+            }
+            """);
+        var line = TestCode.LineOf(source, "using (handle)");
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(
+            source,
+            AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN001").WithLocation(0)
+                .WithMessageContaining($"'handle' is used after it was released by 'using (handle)' at line {line}"));
+    }
+
+    [Fact]
     public Task Message_names_the_variable_the_release_and_its_line()
     {
         var source = TestCode.Members("""
