@@ -2160,13 +2160,20 @@ namespace Ownership.Analyzers.Flow
 
         /// <summary>
         /// The source text of an operation, short enough for a message; the implicit release at the end of
-        /// <c>using (stream)</c> is described as that statement's head, not as the bare name.
+        /// <c>using (stream)</c> is described as that statement's head, not as the bare name, and a call after <c>?.</c> with
+        /// its receiver (<c>_client?.Dispose()</c>, not <c>.Dispose()</c>).
         /// </summary>
         internal static string Describe(IOperation operation)
         {
-            var text = operation.Syntax is IdentifierNameSyntax { Parent: UsingStatementSyntax head } name && ReferenceEquals(head.Expression, name)
+            var syntax = operation.Syntax;
+            while (syntax.Parent is ConditionalAccessExpressionSyntax access && ReferenceEquals(access.WhenNotNull, syntax))
+            {
+                syntax = access;
+            }
+
+            var text = syntax is IdentifierNameSyntax { Parent: UsingStatementSyntax head } name && ReferenceEquals(head.Expression, name)
                 ? "using (" + name.Identifier.ValueText + ")"
-                : operation.Syntax.ToString();
+                : syntax.ToString();
             var newline = text.IndexOfAny(new[] { '\r', '\n' });
             if (newline >= 0)
             {

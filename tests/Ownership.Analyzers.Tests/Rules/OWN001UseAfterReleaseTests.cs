@@ -1131,6 +1131,25 @@ public class OWN001UseAfterReleaseTests
     }
 
     [Fact]
+    public Task Message_names_a_conditional_release_with_its_receiver()
+    {
+        // Websocket.Client's `_client?.Dispose();` was reported as "released by '.Dispose()'".
+        var source = TestCode.Members("""
+            Handle? handle = Api.Open();
+            void M()
+            {
+                handle?.Dispose();
+                {|#0:handle|}!.Write(2);
+            }
+            """);
+        var line = TestCode.LineOf(source, "handle?.Dispose()");
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(
+            source,
+            AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN001").WithLocation(0)
+                .WithMessageContaining($"'handle' is used after it was released by 'handle?.Dispose()' at line {line}"));
+    }
+
+    [Fact]
     public Task Message_names_the_variable_the_release_and_its_line()
     {
         var source = TestCode.Members("""
