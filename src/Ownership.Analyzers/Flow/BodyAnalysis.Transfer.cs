@@ -779,6 +779,10 @@ namespace Ownership.Analyzers.Flow
                 case "ToArray":
                 case "GetBuffer":
                     return target.Parameters.IsEmpty && IsSystemType(target.ContainingType, "IO", "MemoryStream");
+                case "ToString":
+                case "GetStringBuilder":
+                    // A closed StringWriter still gives what was written to it.
+                    return target.Parameters.IsEmpty && IsSystemType(target.ContainingType, "IO", "StringWriter");
                 case "get_CanRead":
                 case "get_CanSeek":
                 case "get_CanWrite":

@@ -289,6 +289,61 @@ public class DisposableModeTests
     }
 
     [Fact]
+    public Task Track_all_close_releases_as_dispose_does()
+    {
+        // Stream.Close() is Dispose() by another name (PdfSharp's PdfReader.TestPdfFile closes its FileStream in a finally);
+        // a use after it is a use after release, and a closed StringWriter still gives what was written to it.
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
+        {
+            Source = TestCode.Members("""
+                static int Version(string path)
+                {
+                    FileStream? fileStream = null;
+                    try
+                    {
+                        if (File.Exists(path))
+                        {
+                            fileStream = new FileStream(path, FileMode.Open);
+                            return fileStream.ReadByte();
+                        }
+                    }
+                    catch
+                    {
+                    }
+                    finally
+                    {
+                        try { fileStream?.Close(); }
+                        catch { }
+                    }
+                    return 0;
+                }
+
+                static string Text(int value)
+                {
+                    var writer = new StringWriter();
+                    writer.Write(value);
+                    writer.Close();
+                    return writer.ToString();
+                }
+
+                static int Closed(string path)
+                {
+                    var stream = new FileStream(path, FileMode.Open);
+                    stream.Close();
+                    return {|OWN001:stream|}.ReadByte();
+                }
+
+                static int Open(string path)
+                {
+                    var stream = {|OWN003:new FileStream(path, FileMode.Open)|};
+                    return stream.ReadByte();
+                }
+                """),
+            EditorConfig = TrackAll,
+        });
+    }
+
+    [Fact]
     public Task Track_all_yield_return_hands_the_element_to_the_consumer()
     {
         // Microsoft.Data.Analysis's ToArrowRecordBatches: yield return new RecordBatch(…) in a loop. What is disposed before
