@@ -152,7 +152,11 @@ namespace Ownership.Analyzers.Flow
 
                     dirty[block.Ordinal] = false;
                     handlersChanged = false;
-                    JoinIntoHandlers(block, input);
+                    if (MayThrowAtStart(block))
+                    {
+                        JoinIntoHandlers(block, input);
+                    }
+
                     // The block runs on a scratch copy of its input: whatever is kept of it is cloned (sink, handlers, exit).
                     ProcessBlock(block, scratch.CopyFrom(input), (destination, state) =>
                     {
@@ -220,6 +224,38 @@ namespace Ownership.Analyzers.Flow
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// Whether a catch handler may start at the beginning of <paramref name="block"/>: it opens a <c>try</c> (whatever
+        /// the try does, its handler may see the state it started from), its first operation may throw, or it has none
+        /// and ends in a throw or a condition that calls something. Every later point where one may start is joined into
+        /// the handlers as the block runs; a block inside the <c>try</c> that cannot throw before its first operation's
+        /// effects (<c>_clientSocket = socket; socket2?.Close(); … break;</c>) hands them nothing.
+        /// </summary>
+        private bool MayThrowAtStart(BasicBlock block)
+        {
+            if (!isInTryWithCatch[block.Ordinal])
+            {
+                return false;
+            }
+
+            for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            {
+                if (region.Kind == ControlFlowRegionKind.Try && region.FirstBlockOrdinal == block.Ordinal)
+                {
+                    return true;
+                }
+            }
+
+            if (!block.Operations.IsEmpty)
+            {
+                return MayThrow(block.Operations[0]);
+            }
+
+            var semantics = block.FallThroughSuccessor?.Semantics ?? ControlFlowBranchSemantics.None;
+            return semantics is ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow ||
+                   (block.BranchValue is not null && MayThrow(block.BranchValue));
         }
 
         /// <summary>Runs one block's operations and hands the state on each outgoing branch to <paramref name="sink"/>.</summary>

@@ -9,6 +9,31 @@ public class OWN001UseAfterReleaseTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A call after the release may throw into the handler, which goes on with the loop (the twin of Send in the silent cases).
+        """
+        static void Log() { }
+        void Send(int[] items)
+        {
+            var handle = Api.Open();
+            foreach (var item in items)
+            {
+                try
+                {
+                    {|OWN001:handle|}.Write(item);
+                    if (item < 0)
+                    {
+                        handle?.Dispose();
+                        Log();
+                        return;
+                    }
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            }
+            handle.Dispose();
+        }
+        """,
         // A method that takes the handle as a Handle may use it: still a use after release, whatever its name (the twin of the
         // identity lookups in the silent cases).
         """
@@ -537,6 +562,34 @@ public class OWN001UseAfterReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A handler starts where something in its try may throw, or at the try's start: the block after a release that only
+        // assigns and returns (`_clientSocket = socket; socket2?.Close(); … break;` in the runtime's UdpClient.Connect) hands the
+        // released value to no handler, so the next iteration is not a use after release (the twin of Send with Log() in the
+        // flagged cases).
+        """
+        int sent;
+        void Send(int[] items)
+        {
+            var handle = Api.Open();
+            foreach (var item in items)
+            {
+                try
+                {
+                    handle.Write(item);
+                    if (item < 0)
+                    {
+                        handle?.Dispose();
+                        sent = 0;
+                        return;
+                    }
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            }
+            handle.Dispose();
+        }
+        """,
         // Lookups by identity after the release (list.Remove, Dictionary.Remove, Contains, ReferenceEquals): a parameter of type
         // object or an unconstrained T sees the handle's identity, not its state (the twin of Remove(Handle) in the flagged cases).
         """
