@@ -276,8 +276,8 @@ namespace Ownership.Analyzers.Flow
                     if (joinHandlers && i > 0)
                     {
                         // A catch handler may start here, before this operation's effects; the state before the block's
-                        // first operation was joined as its input. What the last one did reaches no handler: nothing
-                        // after it in the block can throw.
+                        // first operation was joined as its input when MayThrowAtStart says so. What the last one did
+                        // reaches no handler: nothing after it in the block can throw.
                         JoinIntoHandlers(block, state);
                     }
                 }
