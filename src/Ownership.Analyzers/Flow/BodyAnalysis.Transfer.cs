@@ -808,8 +808,8 @@ namespace Ownership.Analyzers.Flow
         /// </summary>
         private static bool MayBeReceiver(ITypeSymbol result, ITypeSymbol receiver)
         {
-            if (result is INamedTypeSymbol { IsGenericType: true, Name: "Task" or "ValueTask", TypeArguments.Length: 1 } task &&
-                task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
+            if (result is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } task &&
+                (IsSystemType(task, "Threading.Tasks", "Task") || IsSystemType(task, "Threading.Tasks", "ValueTask")))
             {
                 result = task.TypeArguments[0];
             }

@@ -248,11 +248,12 @@ namespace Ownership.Analyzers.Flow
                 }
             }
 
-            if (!block.Operations.IsEmpty)
-            {
-                return MayThrow(block.Operations[0]);
-            }
+            return block.Operations.IsEmpty ? MayThrowAtEnd(block) : MayThrow(block.Operations[0]);
+        }
 
+        /// <summary>Whether <paramref name="block"/> ends in a throw, or in a condition that calls something.</summary>
+        private bool MayThrowAtEnd(BasicBlock block)
+        {
             var semantics = block.FallThroughSuccessor?.Semantics ?? ControlFlowBranchSemantics.None;
             return semantics is ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow ||
                    (block.BranchValue is not null && MayThrow(block.BranchValue));
@@ -292,9 +293,7 @@ namespace Ownership.Analyzers.Flow
             }
 
             var semantics = block.FallThroughSuccessor?.Semantics ?? ControlFlowBranchSemantics.None;
-            if (joinHandlers && !block.Operations.IsEmpty &&
-                (semantics is ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow ||
-                 (block.BranchValue is not null && MayThrow(block.BranchValue))))
+            if (joinHandlers && !block.Operations.IsEmpty && MayThrowAtEnd(block))
             {
                 // A throw, or a condition that calls something: the state here may reach a handler too.
                 JoinIntoHandlers(block, state);

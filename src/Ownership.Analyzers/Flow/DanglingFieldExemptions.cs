@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -187,16 +188,7 @@ namespace Ownership.Analyzers.Flow
         /// <summary>Whether <paramref name="node"/> contains <c>member = null</c> (or another empty value).</summary>
         private static bool SetsEmpty(SyntaxNode node, string member, bool isHandle)
         {
-            foreach (var descendant in node.DescendantNodesAndSelf())
-            {
-                if (descendant is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment &&
-                    MemberName(assignment.Left) == member && IsEmptyValue(assignment.Right, isHandle))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return Assigns(node, member, value => IsEmptyValue(value, isHandle));
         }
 
         /// <summary>
@@ -262,10 +254,16 @@ namespace Ownership.Analyzers.Flow
         /// <summary>Whether <paramref name="node"/> contains <c>flag = true</c>.</summary>
         private static bool SetsFlag(SyntaxNode node, string flag)
         {
+            return Assigns(node, flag, value => value.IsKind(SyntaxKind.TrueLiteralExpression));
+        }
+
+        /// <summary>Whether <paramref name="node"/> contains <c>member = value</c> with a value <paramref name="isValue"/> accepts.</summary>
+        private static bool Assigns(SyntaxNode node, string member, Func<ExpressionSyntax, bool> isValue)
+        {
             foreach (var descendant in node.DescendantNodesAndSelf())
             {
-                if (descendant is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: LiteralExpressionSyntax literal } assignment &&
-                    literal.IsKind(SyntaxKind.TrueLiteralExpression) && MemberName(assignment.Left) == flag)
+                if (descendant is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment &&
+                    MemberName(assignment.Left) == member && isValue(assignment.Right))
                 {
                     return true;
                 }
