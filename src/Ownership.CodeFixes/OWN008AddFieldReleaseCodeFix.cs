@@ -32,6 +32,7 @@ namespace Ownership.CodeFixes
 
         private const string FieldProperty = "Field";
         private const string ReleaseMethodProperty = "ReleaseMethod";
+        private const string FieldsProperty = "Fields";
 
         /// <inheritdoc />
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("OWN008");
@@ -60,7 +61,7 @@ namespace Ownership.CodeFixes
             var field = diagnostic.Properties[FieldProperty];
             var title = diagnostic.Properties.ContainsKey(ReleaseMethodProperty)
                 ? $"Release '{field}' in '{diagnostic.Properties[ReleaseMethodProperty]}'"
-                : $"Implement IDisposable and release '{field}' in Dispose";
+                : $"Implement IDisposable and release {string.Join(", ", FieldsOf(diagnostic).Select(f => $"'{f}'"))} in Dispose";
             context.RegisterCodeFix(CodeAction.Create(title, ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct)!, Key), diagnostic);
         }
 
@@ -91,13 +92,10 @@ namespace Ownership.CodeFixes
                 return plans;
             }
 
-            foreach (var diagnostic in diagnostics.OrderBy(d => d.Properties.TryGetValue(FieldProperty, out var f) ? f : null, System.StringComparer.Ordinal))
+            var planned = new HashSet<(SyntaxNode, string)>();
+            var fieldsToRelease = diagnostics.SelectMany(d => FieldsOf(d).Select(f => (Diagnostic: d, Field: f)));
+            foreach (var (diagnostic, fieldName) in fieldsToRelease.OrderBy(p => p.Field, System.StringComparer.Ordinal))
             {
-                if (!diagnostic.Properties.TryGetValue(FieldProperty, out var fieldName) || fieldName is null)
-                {
-                    continue;
-                }
-
                 var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
                 var type = node.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().FirstOrDefault();
                 if (type is null || model.GetDeclaredSymbol(type, cancellationToken) is not INamedTypeSymbol typeSymbol ||
@@ -130,7 +128,7 @@ namespace Ownership.CodeFixes
                     position = body?.OpenBraceToken.Span.End ?? type.OpenBraceToken.Span.End;
                 }
 
-                var statements = Release(field, fieldName, contracts, model, position);
+                var statements = planned.Add((target, fieldName)) ? Release(field, fieldName, contracts, model, position) : null;
                 if (statements is null)
                 {
                     continue;
@@ -148,8 +146,23 @@ namespace Ownership.CodeFixes
         }
 
         /// <summary>
-        /// The field named <paramref name="name"/>, or the backing field of the auto-property of that name; null when it
-        /// cannot be reset after the release (a readonly field, a property without a setter the release method may call).
+        /// The fields a diagnostic asks to release: where the type has no release method, every field it does not release
+        /// (the new Dispose releases them all); else the one field.
+        /// </summary>
+        private static IEnumerable<string> FieldsOf(Diagnostic diagnostic)
+        {
+            if (!diagnostic.Properties.ContainsKey(ReleaseMethodProperty) &&
+                diagnostic.Properties.TryGetValue(FieldsProperty, out var fields) && !string.IsNullOrEmpty(fields))
+            {
+                return fields!.Split(',');
+            }
+
+            return diagnostic.Properties.TryGetValue(FieldProperty, out var field) && field is not null ? new[] { field } : Enumerable.Empty<string>();
+        }
+
+        /// <summary>
+        /// The field named <paramref name="name"/>, or the backing field of the auto-property of that name; null when
+        /// there is neither. Whether the release method can reset it is for <see cref="Release"/> to ask.
         /// </summary>
         private static IFieldSymbol? Storage(INamedTypeSymbol type, string name)
         {
@@ -157,9 +170,9 @@ namespace Ownership.CodeFixes
             {
                 switch (member)
                 {
-                    case IFieldSymbol { IsReadOnly: false } field:
+                    case IFieldSymbol field:
                         return field;
-                    case IPropertySymbol { SetMethod: { IsInitOnly: false } } property:
+                    case IPropertySymbol property:
                         return BackingFields.Of(property);
                 }
             }
@@ -167,10 +180,23 @@ namespace Ownership.CodeFixes
             return null;
         }
 
+        /// <summary>
+        /// True when <c>name = …;</c> compiles in the release method: not for a readonly field, nor for an auto-property
+        /// without a setter or with an init-only one.
+        /// </summary>
+        private static bool CanReset(IFieldSymbol field) =>
+            field.AssociatedSymbol is IPropertySymbol property ? property.SetMethod is { IsInitOnly: false } : !field.IsReadOnly;
+
         /// <summary><c>Release(name); name = null;</c>, or <c>name.Dispose();</c> for a disposable; null when no deallocator is known.</summary>
         private static StatementSyntax[]? Release(IFieldSymbol field, string name, ContractProvider contracts, SemanticModel model, int position)
         {
             var isDisposable = contracts.IsDisposable(field.Type);
+            if (!isDisposable && !CanReset(field))
+            {
+                // Freeing it without the reset would leave it dangling (OWN009).
+                return null;
+            }
+
             var family = contracts.GetMember(field).Family;
             var call = contracts.ReleaseCallFor(null, family, isDisposable);
             if (call is null)

@@ -10,12 +10,12 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Ownership.AnalyzerBenchmarks;
 
 /// <summary>
-/// <c>--scan FOLDER [--refs FOLDER]… [--track-all] [--baseline FOLDER]</c>: the precision check on real code
+/// <c>--scan FOLDER [--refs FOLDER]… [--track-all] [--baseline FOLDER | --fix [N]]</c>: the precision check on real code
 /// (docs/precision.md). Compiles every <c>.cs</c> file under FOLDER against the running runtime's assemblies (less any
 /// assembly of the folder's own name, for a decompiled runtime library; none at all for System.Private.CoreLib), the
 /// <c>.dll</c> files of each <c>--refs</c> folder and Ownership.Annotations, runs Ownership's analyzers and prints their
 /// diagnostics. With <c>--baseline</c>, it runs another build's analyzers too and prints only what each build reports
-/// that the other does not.
+/// that the other does not. With <c>--fix</c>, it applies the code fixes instead (see FixCheck).
 /// </summary>
 internal static class Scan
 {
@@ -35,6 +35,13 @@ internal static class Scan
         var errors = compilation.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);
         Console.WriteLine($"{compilation.SyntaxTrees.Count()} files, {errors} compiler errors (analyzers stay silent where they cannot decide)");
         var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new Settings(Array.IndexOf(args, "--track-all") >= 0));
+        var fix = Array.IndexOf(args, "--fix");
+        if (fix >= 0)
+        {
+            var perRule = fix + 1 < args.Length && int.TryParse(args[fix + 1], out var n) ? n : 20;
+            return FixCheck.RunAsync(compilation, AnalyzerSets.OwnershipBuildIn(AppContext.BaseDirectory), options, perRule).GetAwaiter().GetResult();
+        }
+
         var thisBuild = Analyze(compilation, AnalyzerSets.OwnershipBuildIn(AppContext.BaseDirectory), options);
 
         var baseline = Array.IndexOf(args, "--baseline");

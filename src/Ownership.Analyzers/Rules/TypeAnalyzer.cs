@@ -270,18 +270,17 @@ namespace Ownership.Analyzers.Rules
                     .OrderBy(NameOf, System.StringComparer.Ordinal).ToList();
                 if (releaseMethods.Count == 0)
                 {
-                    foreach (var field in fields)
-                    {
-                        if (!annotated.Contains(field) && HasReleaseByAnotherName(field))
-                        {
-                            continue;
-                        }
+                    var unreleased = fields.Where(field => annotated.Contains(field) || !HasReleaseByAnotherName(field)).ToList();
 
+                    // Every report names all the fields, so that the fix's new Dispose releases them all at once.
+                    var all = string.Join(",", unreleased.Select(NameOf));
+                    foreach (var field in unreleased)
+                    {
                         report(Diagnostic.Create(
                             Descriptors.OWN008FieldNotReleased,
                             type.Locations.FirstOrDefault() ?? Location.None,
                             new[] { ownedFields[field] },
-                            ImmutableDictionary<string, string?>.Empty.Add("Field", NameOf(field)),
+                            ImmutableDictionary<string, string?>.Empty.Add("Field", NameOf(field)).Add("Fields", all),
                             type.Name,
                             NameOf(field),
                             "because it has no release method (Dispose or a [Releases] method)"));

@@ -92,6 +92,73 @@ public class OWN008CodeFixTests
             """);
 
     [Fact]
+    public Task Implementing_IDisposable_releases_every_field_at_once() =>
+        Verify.VerifyOneFixAsync(
+            TestCode.Prelude + """
+            public sealed unsafe class {|OWN008:{|OWN008:{|OWN008:Holder|}|}|}
+            {
+                [Owned("native")] private byte* _block = Api.Create(8);
+                private readonly Handle _handle = Api.Open();
+                [Owned] private Handle Current { get; } = Api.Open();
+            }
+            """,
+            TestCode.Prelude + """
+            public sealed unsafe class Holder : IDisposable
+            {
+                [Owned("native")] private byte* _block = Api.Create(8);
+                private readonly Handle _handle = Api.Open();
+                [Owned] private Handle Current { get; } = Api.Open();
+
+                public void Dispose()
+                {
+                    Current.Dispose();
+                    NativeMemory.Free(_block);
+                    _block = null;
+                    _handle.Dispose();
+                }
+            }
+            """,
+            "Implement IDisposable and release 'Current', '_block', '_handle' in Dispose");
+
+    [Fact]
+    public Task Releases_a_readonly_disposable_field() =>
+        Verify.VerifyCodeFixAsync(
+            TestCode.Prelude + """
+            public sealed class Session : IDisposable
+            {
+                private readonly Handle _handle = Api.Open();
+
+                public void {|OWN008:Dispose|}()
+                {
+                }
+            }
+            """,
+            TestCode.Prelude + """
+            public sealed class Session : IDisposable
+            {
+                private readonly Handle _handle = Api.Open();
+
+                public void Dispose()
+                {
+                    _handle.Dispose();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_for_a_readonly_pointer_that_could_not_be_reset() =>
+        Verify.VerifyNoFixAsync(TestCode.Prelude + """
+            public sealed unsafe class Block : IDisposable
+            {
+                [Owned("native")] private readonly byte* _data = Api.Create(8);
+
+                public void {|OWN008:Dispose|}()
+                {
+                }
+            }
+            """);
+
+    [Fact]
     public Task Fix_all_adds_every_missing_release_in_one_method() =>
         Verify.VerifyFixAllAsync(Two(true), Two(false));
 

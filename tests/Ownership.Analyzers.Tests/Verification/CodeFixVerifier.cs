@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Xunit;
 using Xunit.Sdk;
 
 namespace Ownership.Analyzers.Tests.Verification;
@@ -58,6 +59,21 @@ public static class CodeFixVerifier<TAnalyzer, TCodeFix>
         }
 
         await session.AssertFixedAsync(fixedSources);
+    }
+
+    /// <summary>Applies the first fix once and checks its title: for a fix that must do its whole job in one application.</summary>
+    public static async Task VerifyOneFixAsync(string markup, string fixedSource, string title)
+    {
+        using var session = await Session.StartAsync(new[] { markup });
+        var (_, action) = await session.FirstFixAsync(null);
+        if (action is null)
+        {
+            throw new XunitException($"{typeof(TCodeFix).Name} offered no fix.");
+        }
+
+        Assert.Equal(title, action.Title);
+        await session.ApplyAsync(action);
+        await session.AssertFixedAsync(new[] { fixedSource });
     }
 
     /// <summary>Applies the provider's fix-all provider once, in <paramref name="scope"/>, from the first fixable diagnostic.</summary>

@@ -1,0 +1,217 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Ownership.AnalyzerBenchmarks;
+
+/// <summary>
+/// <c>--scan FOLDER … --fix [N]</c>: the code fixes on real code. Offers each diagnostic (at most N per rule, 20 by
+/// default) to every code fix of Ownership.CodeFixes, applies each action it registers to a copy of the solution and
+/// checks the documents it changed: they gain no compiler error, the diagnostic fixed is gone from them, and no other
+/// Ownership diagnostic appears in them, except where an OWN011 fix's new annotation shows what callers of the method do
+/// with its value (a "follow-on"). Prints one line per action and, for each fix, how many passed each check.
+/// </summary>
+internal static class FixCheck
+{
+    public static async Task<int> RunAsync(CSharpCompilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions options, int perRule)
+    {
+        using var workspace = new AdhocWorkspace();
+        var projectId = ProjectId.CreateNewId("Scanned");
+        var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
+            projectId,
+            VersionStamp.Default,
+            compilation.AssemblyName!,
+            compilation.AssemblyName!,
+            LanguageNames.CSharp,
+            compilationOptions: compilation.Options,
+            parseOptions: compilation.SyntaxTrees.First().Options,
+            metadataReferences: compilation.References));
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            solution = solution.AddDocument(DocumentId.CreateNewId(projectId, tree.FilePath), System.IO.Path.GetFileName(tree.FilePath), tree.GetText(), filePath: tree.FilePath);
+        }
+
+        var project = solution.GetProject(projectId)!;
+        var projectCompilation = (await project.GetCompilationAsync().ConfigureAwait(false))!;
+        var diagnostics = await projectCompilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync().ConfigureAwait(false);
+        var fixes = typeof(Ownership.CodeFixes.OWN001MoveReleaseCodeFix).Assembly.GetTypes()
+            .Where(t => typeof(CodeFixProvider).IsAssignableFrom(t) && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) is not null)
+            .OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
+            .ToList();
+
+        var before = new Dictionary<DocumentId, Snapshot>();
+        var tally = new SortedDictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var fix in fixes)
+        {
+            var counts = tally[fix.GetType().Name] = new int[5];
+            var offered = diagnostics
+                .Where(d => fix.FixableDiagnosticIds.Contains(d.Id) && d.Location.IsInSource)
+                .OrderBy(d => d.Location.SourceTree!.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start)
+                .GroupBy(d => d.Id)
+                .SelectMany(g => g.Take(perRule));
+            foreach (var diagnostic in offered)
+            {
+                var document = project.GetDocument(diagnostic.Location.SourceTree)!;
+                var actions = new List<CodeAction>();
+                await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None)).ConfigureAwait(false);
+                foreach (var action in actions.SelectMany(Flatten))
+                {
+                    counts[0]++;
+                    var problems = await CheckAsync(action, diagnostic, project, analyzers, options, before).ConfigureAwait(false);
+                    var clean = !problems.Any(p => !p.StartsWith("follow-on", StringComparison.Ordinal) && !p.StartsWith("changes", StringComparison.Ordinal));
+                    counts[1] += clean ? 1 : 0;
+                    counts[2] += problems.Any(p => p.StartsWith("compiler", StringComparison.Ordinal)) ? 1 : 0;
+                    counts[3] += problems.Any(p => p.StartsWith("kept", StringComparison.Ordinal)) ? 1 : 0;
+                    counts[4] += problems.Any(p => p.StartsWith("added", StringComparison.Ordinal)) ? 1 : 0;
+                    Console.WriteLine($"{(clean ? "ok  " : "FAIL")} {diagnostic.Id} '{action.Title}' {diagnostic.Location.GetLineSpan().Path}({diagnostic.Location.GetLineSpan().StartLinePosition.Line + 1})");
+                    foreach (var problem in problems)
+                    {
+                        Console.WriteLine($"     {problem}");
+                    }
+                }
+            }
+        }
+
+        Console.WriteLine("fix: actions, clean, new compiler errors, diagnostic kept, diagnostics added");
+        foreach (var (name, counts) in tally.Where(t => t.Value[0] > 0))
+        {
+            Console.WriteLine($"  {name}: {string.Join(", ", counts)}");
+        }
+
+        return 0;
+    }
+
+    /// <summary>What the action did wrong in the documents it changed; empty when nothing.</summary>
+    private static async Task<List<string>> CheckAsync(CodeAction action, Diagnostic fixedDiagnostic, Project project, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions options, Dictionary<DocumentId, Snapshot> before)
+    {
+        var problems = new List<string>();
+        Solution? changed = null;
+        try
+        {
+            foreach (var operation in await action.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                changed = (operation as ApplyChangesOperation)?.ChangedSolution ?? changed;
+            }
+        }
+        catch (Exception exception)
+        {
+            problems.Add($"exception {exception.GetType().Name}: {exception.Message}");
+            return problems;
+        }
+
+        if (changed is null)
+        {
+            problems.Add("no change");
+            return problems;
+        }
+
+        var changedProject = changed.GetProject(project.Id)!;
+        var documents = changedProject.GetChanges(project).GetChangedDocuments().ToList();
+        if (documents.Count == 0)
+        {
+            problems.Add("no change");
+        }
+
+        foreach (var id in documents)
+        {
+            if (!before.TryGetValue(id, out var old))
+            {
+                old = before[id] = await Snapshot.TakeAsync(project.GetDocument(id)!, analyzers, options).ConfigureAwait(false);
+            }
+
+            var now = await Snapshot.TakeAsync(changedProject.GetDocument(id)!, analyzers, options).ConfigureAwait(false);
+            problems.AddRange(Except(now.Errors, old.Errors).Select(e => $"compiler error: {e}"));
+            foreach (var added in Except(now.Findings, old.Findings))
+            {
+                // Annotating a method's return reveals what its callers do with it: that is what the annotation is for.
+                var followOn = fixedDiagnostic.Id == "OWN011" && added.Contains(AnnotatedMethod(fixedDiagnostic) + "(", StringComparison.Ordinal);
+                problems.Add($"{(followOn ? "follow-on" : "added")}: {added}");
+            }
+
+            if (id == project.GetDocument(fixedDiagnostic.Location.SourceTree)!.Id)
+            {
+                var key = Snapshot.Key(fixedDiagnostic);
+                if (now.Findings.Count(f => f == key) >= old.Findings.Count(f => f == key))
+                {
+                    problems.Add($"kept: {key}");
+                }
+            }
+
+            if (problems.Count > 0)
+            {
+                problems.Add("changes:\n" + await DiffAsync(project.GetDocument(id)!, changedProject.GetDocument(id)!).ConfigureAwait(false));
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>Each text change the action made: the line it starts on, the text replaced and the text put in.</summary>
+    private static async Task<string> DiffAsync(Document oldDocument, Document newDocument)
+    {
+        var oldText = await oldDocument.GetTextAsync().ConfigureAwait(false);
+        var changes = await newDocument.GetTextChangesAsync(oldDocument).ConfigureAwait(false);
+        return string.Join("\n", changes.Select(c =>
+            $"       at line {oldText.Lines.GetLineFromPosition(c.Span.Start).LineNumber + 1}:\n" +
+            $"       - {Escape(oldText.ToString(c.Span))}\n" +
+            $"       + {Escape(c.NewText ?? string.Empty)}"));
+    }
+
+    private static string Escape(string text) => text.Replace("\r", "\\r").Replace("\n", "\\n").Replace("\t", "\\t");
+
+    private static IEnumerable<string> Except(List<string> now, List<string> old)
+    {
+        var left = old.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var item in now)
+        {
+            if (left.TryGetValue(item, out var count) && count > 0)
+            {
+                left[item] = count - 1;
+            }
+            else
+            {
+                yield return item;
+            }
+        }
+    }
+
+    /// <summary>The method an OWN011 diagnostic is about: the first name its message quotes.</summary>
+    private static string AnnotatedMethod(Diagnostic diagnostic)
+    {
+        var message = diagnostic.GetMessage();
+        var start = message.IndexOf('\'') + 1;
+        var end = message.IndexOf('\'', start);
+        return start > 0 && end > start ? message.Substring(start, end - start) : message;
+    }
+
+    private static IEnumerable<CodeAction> Flatten(CodeAction action) =>
+        action.NestedActions.IsDefaultOrEmpty ? new[] { action } : action.NestedActions.SelectMany(Flatten);
+
+    /// <summary>A document's compiler errors and Ownership diagnostics, each as rule and message (no position).</summary>
+    private sealed record Snapshot(List<string> Errors, List<string> Findings)
+    {
+        public static async Task<Snapshot> TakeAsync(Document document, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions options)
+        {
+            var model = (await document.GetSemanticModelAsync().ConfigureAwait(false))!;
+            var errors = model.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => $"{d.Id} {d.GetMessage()}").ToList();
+            var findings = await model.Compilation.WithAnalyzers(analyzers, options).GetAnalyzerSemanticDiagnosticsAsync(model, null, CancellationToken.None).ConfigureAwait(false);
+            return new Snapshot(errors, findings.Select(Key).ToList());
+        }
+
+        /// <summary>Rule and message, less the line numbers messages give, which an edit above them moves.</summary>
+        public static string Key(Diagnostic diagnostic) => $"{diagnostic.Id} {LineNumber.Replace(diagnostic.GetMessage(), "at line …")}";
+
+        private static readonly Regex LineNumber = new(@"at line \d+", RegexOptions.CultureInvariant);
+    }
+}
