@@ -18,8 +18,8 @@ namespace Ownership.AnalyzerBenchmarks;
 /// <c>--scan FOLDER … --fix [N]</c>: the code fixes on real code. Offers each diagnostic (at most N per rule, 20 by
 /// default) to every code fix of Ownership.CodeFixes, applies each action it registers to a copy of the solution and
 /// checks the documents it changed: they gain no compiler error, the diagnostic fixed is gone from them, and no other
-/// Ownership diagnostic appears in them, except where an OWN011 fix's new annotation shows what callers of the method do
-/// with its value (a "follow-on"). Prints one line per action and, for each fix, how many passed each check.
+/// Ownership diagnostic appears in them, except where an OWN011 fix's new annotation, or an OWN008 fix's new Dispose,
+/// shows what callers and holders do with the values (a "follow-on"). Prints one line per action and, for each fix, how many passed each check.
 /// </summary>
 internal static class FixCheck
 {
@@ -54,7 +54,7 @@ internal static class FixCheck
         var tally = new SortedDictionary<string, int[]>(StringComparer.Ordinal);
         foreach (var fix in fixes)
         {
-            var counts = tally[fix.GetType().Name] = new int[5];
+            var counts = tally[fix.GetType().Name] = new int[6];
             var offered = diagnostics
                 .Where(d => fix.FixableDiagnosticIds.Contains(d.Id) && d.Location.IsInSource)
                 .OrderBy(d => d.Location.SourceTree!.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start)
@@ -65,6 +65,12 @@ internal static class FixCheck
                 var document = project.GetDocument(diagnostic.Location.SourceTree)!;
                 var actions = new List<CodeAction>();
                 await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None)).ConfigureAwait(false);
+                if (actions.Count == 0)
+                {
+                    counts[5]++;
+                    Console.WriteLine($"none {diagnostic}");
+                }
+
                 foreach (var action in actions.SelectMany(Flatten))
                 {
                     counts[0]++;
@@ -83,8 +89,8 @@ internal static class FixCheck
             }
         }
 
-        Console.WriteLine("fix: actions, clean, new compiler errors, diagnostic kept, diagnostics added");
-        foreach (var (name, counts) in tally.Where(t => t.Value[0] > 0))
+        Console.WriteLine("fix: actions, clean, new compiler errors, diagnostic kept, diagnostics added, diagnostics offered no action");
+        foreach (var (name, counts) in tally.Where(t => t.Value[0] + t.Value[5] > 0))
         {
             Console.WriteLine($"  {name}: {string.Join(", ", counts)}");
         }
@@ -134,8 +140,11 @@ internal static class FixCheck
             problems.AddRange(Except(now.Errors, old.Errors).Select(e => $"compiler error: {e}"));
             foreach (var added in Except(now.Findings, old.Findings))
             {
-                // Annotating a method's return reveals what its callers do with it: that is what the annotation is for.
-                var followOn = fixedDiagnostic.Id == "OWN011" && added.Contains(AnnotatedMethod(fixedDiagnostic) + "(", StringComparison.Ordinal);
+                // Annotating a method's return, or making a type disposable, shows what its callers and holders do
+                // with its values: that is what the change is for, and those reports are right.
+                var subject = FirstQuoted(fixedDiagnostic);
+                var followOn = fixedDiagnostic.Id == "OWN011" ||
+                    (action.Title.StartsWith("Implement IDisposable", StringComparison.Ordinal) && !added.StartsWith($"OWN008 '{subject}'", StringComparison.Ordinal));
                 problems.Add($"{(followOn ? "follow-on" : "added")}: {added}");
             }
 
@@ -186,8 +195,8 @@ internal static class FixCheck
         }
     }
 
-    /// <summary>The method an OWN011 diagnostic is about: the first name its message quotes.</summary>
-    private static string AnnotatedMethod(Diagnostic diagnostic)
+    /// <summary>What a diagnostic is about: the first name its message quotes (OWN011's method, OWN008's type).</summary>
+    private static string FirstQuoted(Diagnostic diagnostic)
     {
         var message = diagnostic.GetMessage();
         var start = message.IndexOf('\'') + 1;
