@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
 using Ownership.Analyzers.Contracts;
 
 namespace Ownership.CodeFixes
@@ -73,6 +74,11 @@ namespace Ownership.CodeFixes
                 return;
             }
 
+            if (WrapsVariableUsedLater(acquisition, statement, model, contracts, context.CancellationToken))
+            {
+                return;
+            }
+
             var rest = FixSupport.From(block, block.Statements.IndexOf(statement) + 1);
             if (rest.Any(s => s is LocalFunctionStatementSyntax || s is LabeledStatementSyntax))
             {
@@ -118,6 +124,57 @@ namespace Ownership.CodeFixes
                         TryFinallyKey),
                     diagnostic);
             }
+        }
+
+        /// <summary>
+        /// True when the acquisition took ownership of another variable (<c>new BinaryReader(stream)</c>) that the code
+        /// names again after it: releasing the wrapper would release that variable too, under the later code's feet.
+        /// </summary>
+        private static bool WrapsVariableUsedLater(SyntaxNode acquisition, StatementSyntax statement, SemanticModel model, ContractProvider contracts, CancellationToken cancellationToken)
+        {
+            var (method, arguments) = model.GetOperation(acquisition, cancellationToken) switch
+            {
+                IObjectCreationOperation creation => (creation.Constructor, creation.Arguments),
+                IInvocationOperation invocation => (invocation.TargetMethod, invocation.Arguments),
+                _ => (null, ImmutableArray<IArgumentOperation>.Empty),
+            };
+            if (method is null)
+            {
+                return false;
+            }
+
+            var parameters = contracts.GetMethod(method).Parameters;
+            var member = statement.FirstAncestorOrSelf<MemberDeclarationSyntax>();
+            foreach (var argument in arguments)
+            {
+                var ordinal = argument.Parameter?.Ordinal ?? -1;
+                if (ordinal < 0 || ordinal >= parameters.Length || parameters[ordinal].Kind != ContractKind.Transfers)
+                {
+                    continue;
+                }
+
+                var value = argument.Value;
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                var wrapped = value switch
+                {
+                    ILocalReferenceOperation local => (ISymbol)local.Local,
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    _ => null,
+                };
+                if (wrapped is not null && member is not null && member.DescendantNodes()
+                        .OfType<IdentifierNameSyntax>()
+                        .Any(name => name.SpanStart > statement.Span.End && name.Identifier.ValueText == wrapped.Name &&
+                                     SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, wrapped)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool CanUseUsingDeclaration(ILocalSymbol local, SemanticModel model, LocalDeclarationStatementSyntax statement)

@@ -281,6 +281,60 @@ public class OWN003CodeFixTests
     [MemberData(nameof(Unsafe))]
     public Task No_fix_where_it_would_be_unsafe(string members) => Verify.VerifyNoFixAsync(FixTestCode.Members(members));
 
+    /// <summary>A reader that takes ownership of the handle it reads, as <c>BinaryReader</c> does of its stream.</summary>
+    private const string Reader = """
+        [Owned]
+        public sealed class Reader : IDisposable
+        {
+            [Owned] private Handle _inner;
+            public Reader([Transfers] Handle inner) => _inner = inner;
+            public int Read() => _inner.Value;
+            public void Dispose() => _inner.Dispose();
+        }
+        """;
+
+    [Fact]
+    public Task No_fix_for_a_wrapper_whose_inner_value_is_used_after_it() =>
+        // Disposing the reader would dispose the handle the next lines still use (the runtime's resource reader).
+        Verify.VerifyNoFixAsync(FixTestCode.Members(
+            """
+            int M(Handle h, bool header)
+            {
+                if (header)
+                {
+                    var r = {|OWN003:new Reader(h)|};
+                    if (r.Read() != 0) return 1;
+                }
+
+                h.Write(2);
+                return 0;
+            }
+            """,
+            Reader));
+
+    [Fact]
+    public Task A_wrapper_whose_inner_value_is_not_named_again_is_disposed() =>
+        Verify.VerifyCodeFixAsync(
+            FixTestCode.Members(
+                """
+                int M(Handle h)
+                {
+                    var r = {|OWN003:new Reader(h)|};
+                    return r.Read();
+                }
+                """,
+                Reader),
+            FixTestCode.Members(
+                """
+                int M(Handle h)
+                {
+                    using var r = new Reader(h);
+                    return r.Read();
+                }
+                """,
+                Reader),
+            OWN003AddReleaseCodeFix.UsingVarKey);
+
     private static string TwoLeaks(string open, string close) => $$"""
         void M()
         {
