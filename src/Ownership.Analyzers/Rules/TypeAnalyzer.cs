@@ -154,8 +154,17 @@ namespace Ownership.Analyzers.Rules
                         copies.TryAdd((containingSymbol, named), copied);
                         break;
                     case IUsingOperation usingOperation:
-                        // using (_handle) { } disposes the field; using (var h = _handle) { } disposes the local.
-                        MarkReleased(containingSymbol, usingOperation.Resources);
+                        // using (_handle) { } disposes the field; using (_handle = Open()) { } too, at its end (FastZip's
+                        // streams); using (var h = _handle) { } disposes the local.
+                        if (usingOperation.Resources?.WithoutConversions() is ISimpleAssignmentOperation acquired)
+                        {
+                            MarkReleased(containingSymbol, acquired.Target, at: usingOperation.Syntax.Span.End);
+                        }
+                        else
+                        {
+                            MarkReleased(containingSymbol, usingOperation.Resources);
+                        }
+
                         foreach (var local in usingOperation.Locals)
                         {
                             releasedLocals.TryAdd((containingSymbol, local), true);
@@ -232,16 +241,17 @@ namespace Ownership.Analyzers.Rules
 
             /// <summary>
             /// Notes that <paramref name="caller"/> releases <paramref name="value"/>: a field of this type (or an element of
-            /// one), or a local; not <paramref name="directly"/> when it hands it to a helper of this type.
+            /// one), or a local; not <paramref name="directly"/> when it hands it to a helper of this type. The release is
+            /// where the value stands, or <paramref name="at"/> (the end of a <c>using</c>).
             /// </summary>
-            private void MarkReleased(ISymbol caller, IOperation? value, bool directly = true)
+            private void MarkReleased(ISymbol caller, IOperation? value, bool directly = true, int? at = null)
             {
                 if (OwnFieldOrElement(value) is { } field)
                 {
                     released.TryAdd((caller, field), true);
                     if (directly)
                     {
-                        NoteUse(caller, field, new FieldUse(-1, value!.Syntax.SpanStart, handedToHelper: false));
+                        NoteUse(caller, field, new FieldUse(-1, at ?? value!.Syntax.SpanStart, handedToHelper: false));
                     }
                 }
                 else if (Unwrap(value) is ILocalReferenceOperation local)

@@ -11,6 +11,20 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Flagged => new()
     {
+        // The using disposes another value; the field's handle stays open.
+        """
+        public sealed class {|OWN008:Zipper|}
+        {
+            private Handle _current;
+            public void Run()
+            {
+                using (Api.Open())
+                {
+                    _current = Api.Open();
+                }
+            }
+        }
+        """,
         // The same finalizer with the helper only: whether the block is freed cannot be told, and no member frees it itself
         // (the twin of NativeLock below).
         """
@@ -311,6 +325,20 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A field acquired and disposed by one using statement (SharpZipLib's FastZip): released at the using's end.
+        """
+        public sealed class Zipper
+        {
+            private Handle _current;
+            public void Run()
+            {
+                using (_current = Api.Open())
+                {
+                    _current.Write(1);
+                }
+            }
+        }
+        """,
         // A type with no release method whose finalizer hands the block to a helper of its own, then frees it and clears the
         // field (SkiaSharp's NonAlertableWin32Lock: DeleteCriticalSection, then FreeHGlobal).
         """
