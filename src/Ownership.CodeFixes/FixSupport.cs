@@ -70,14 +70,22 @@ namespace Ownership.CodeFixes
 
         /// <summary>
         /// <c>release(value);</c>, annotated to be simplified and formatted; null unless it binds to a method where
-        /// it is placed (<paramref name="position"/>), so a fix never writes a call that does not compile.
+        /// it is placed (<paramref name="position"/>), so a fix never writes a call that does not compile. A
+        /// <c>Dispose()</c> that the type implements explicitly is called through <c>IDisposable</c>, and a format with
+        /// <c>?.</c> (a field that may be null) keeps it.
         /// </summary>
         public static ExpressionStatementSyntax? ReleaseStatement(string format, string value, SemanticModel model, int position)
         {
-            if (SyntaxFactory.ParseExpression(format.Replace("{0}", value)) is not InvocationExpressionSyntax invocation ||
-                invocation.ContainsDiagnostics ||
-                Bind(invocation, model, position) is not { } method ||
-                method.Name.StartsWith("ZeroFree", System.StringComparison.Ordinal))
+            // Bound without the ?., which speculative binding cannot see through, and put back once the call is settled.
+            var conditional = format.Contains("?.");
+            var plain = format.Replace("?.", ".");
+            var invocation = Parse(plain, value, model, position, out var method);
+            if (invocation is null && plain == "{0}.Dispose()")
+            {
+                invocation = Parse("((System.IDisposable){0}).Dispose()", value, model, position, out method);
+            }
+
+            if (invocation is null || method is null || method.Name.StartsWith("ZeroFree", System.StringComparison.Ordinal))
             {
                 // Marshal.ZeroFree*: the contracts may name it for any hglobal or cotaskmem block, but it zeroes up to the
                 // first zero byte (or char), past the end of a block that is not a string: never write it for one.
@@ -87,12 +95,17 @@ namespace Ownership.CodeFixes
             // The catalog names types in full: drop the longest namespace prefix after which the call still binds the same.
             var shortest = invocation;
             var candidates = invocation.Expression.DescendantNodesAndSelf()
-                .OfType<MemberAccessExpressionSyntax>()
-                .Where(m => IsNamespace(m.Expression, model, position))
-                .OrderByDescending(m => m.Span.Length);
+                .Select(n => n switch
+                {
+                    MemberAccessExpressionSyntax m when IsNamespace(m.Expression, model, position) => (Node: (SyntaxNode)m, Name: (SyntaxNode)m.Name),
+                    QualifiedNameSyntax q when IsNamespace(q.Left, model, position) => (q, q.Right),
+                    _ => (null!, null!),
+                })
+                .Where(c => c.Node is not null)
+                .OrderByDescending(c => c.Node.Span.Length);
             foreach (var qualified in candidates)
             {
-                var shorter = invocation.ReplaceNode(qualified, qualified.Name.WithTriviaFrom(qualified));
+                var shorter = invocation.ReplaceNode(qualified.Node, qualified.Name.WithTriviaFrom(qualified.Node));
                 if (SymbolEqualityComparer.Default.Equals(Bind(shorter, model, position), method))
                 {
                     shortest = shorter;
@@ -100,8 +113,28 @@ namespace Ownership.CodeFixes
                 }
             }
 
-            return SyntaxFactory.ExpressionStatement(shortest.WithAdditionalAnnotations(Simplifier.Annotation))
+            ExpressionSyntax call = shortest;
+            if (conditional && shortest.Expression is MemberAccessExpressionSyntax access)
+            {
+                call = SyntaxFactory.ConditionalAccessExpression(
+                    access.Expression,
+                    SyntaxFactory.InvocationExpression(SyntaxFactory.MemberBindingExpression(access.Name), shortest.ArgumentList));
+            }
+
+            return SyntaxFactory.ExpressionStatement(call.WithAdditionalAnnotations(Simplifier.Annotation))
                 .WithAdditionalAnnotations(Formatter.Annotation);
+        }
+
+        private static InvocationExpressionSyntax? Parse(string format, string value, SemanticModel model, int position, out IMethodSymbol? method)
+        {
+            method = null;
+            if (SyntaxFactory.ParseExpression(format.Replace("{0}", value)) is not InvocationExpressionSyntax invocation || invocation.ContainsDiagnostics)
+            {
+                return null;
+            }
+
+            method = Bind(invocation, model, position);
+            return method is null ? null : invocation;
         }
 
         private static bool IsNamespace(ExpressionSyntax qualifier, SemanticModel model, int position) =>

@@ -52,16 +52,16 @@ namespace Ownership.CodeFixes
                 return;
             }
 
-            var fixes = await PlanAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken).ConfigureAwait(false);
+            var releasedFields = new List<string>();
+            var fixes = await PlanAsync(context.Document, ImmutableArray.Create(diagnostic), context.CancellationToken, releasedFields).ConfigureAwait(false);
             if (fixes.Count == 0)
             {
                 return;
             }
 
-            var field = diagnostic.Properties[FieldProperty];
             var title = diagnostic.Properties.ContainsKey(ReleaseMethodProperty)
-                ? $"Release '{field}' in '{diagnostic.Properties[ReleaseMethodProperty]}'"
-                : $"Implement IDisposable and release {string.Join(", ", FieldsOf(diagnostic).Select(f => $"'{f}'"))} in Dispose";
+                ? $"Release '{diagnostic.Properties[FieldProperty]}' in '{diagnostic.Properties[ReleaseMethodProperty]}'"
+                : $"Implement IDisposable and release {string.Join(", ", releasedFields.Select(f => $"'{f}'"))} in Dispose";
             context.RegisterCodeFix(CodeAction.Create(title, ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct)!, Key), diagnostic);
         }
 
@@ -80,8 +80,11 @@ namespace Ownership.CodeFixes
             return await FixSupport.CleanUpAsync(document, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>For each release method (or type without one) the statements to add, in field order.</summary>
-        private static async Task<Dictionary<SyntaxNode, List<StatementSyntax>>> PlanAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        /// <summary>
+        /// For each release method (or type without one) the statements to add, in field order; the names of the fields
+        /// they release go to <paramref name="releasedFields"/>.
+        /// </summary>
+        private static async Task<Dictionary<SyntaxNode, List<StatementSyntax>>> PlanAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken, List<string>? releasedFields = null)
         {
             var plans = new Dictionary<SyntaxNode, List<StatementSyntax>>();
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
@@ -140,6 +143,7 @@ namespace Ownership.CodeFixes
                 }
 
                 list.AddRange(statements);
+                releasedFields?.Add(fieldName);
             }
 
             return plans;

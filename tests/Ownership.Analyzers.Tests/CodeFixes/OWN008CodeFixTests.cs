@@ -121,6 +121,30 @@ public class OWN008CodeFixTests
             "Implement IDisposable and release 'Current', '_block', '_handle' in Dispose");
 
     [Fact]
+    public Task The_title_names_only_the_fields_the_new_Dispose_releases() =>
+        Verify.VerifyOneFixAsync(
+            TestCode.Prelude + """
+            public sealed unsafe class {|OWN008:{|OWN008:Holder|}|}
+            {
+                [Owned("native")] private readonly byte* _fixed = Api.Create(8);
+                private Handle _handle = Api.Open();
+            }
+            """,
+            TestCode.Prelude + """
+            public sealed unsafe class Holder : IDisposable
+            {
+                [Owned("native")] private readonly byte* _fixed = Api.Create(8);
+                private Handle _handle = Api.Open();
+
+                public void {|OWN008:Dispose|}()
+                {
+                    _handle.Dispose();
+                }
+            }
+            """,
+            "Implement IDisposable and release '_handle' in Dispose");
+
+    [Fact]
     public Task Releases_a_readonly_disposable_field() =>
         Verify.VerifyCodeFixAsync(
             TestCode.Prelude + """
@@ -142,6 +166,66 @@ public class OWN008CodeFixTests
                 {
                     _handle.Dispose();
                 }
+            }
+            """);
+
+    [Fact]
+    public Task Releases_a_nullable_disposable_field_with_a_conditional_call() =>
+        Verify.VerifyCodeFixAsync(
+            TestCode.Prelude + """
+            public sealed class Session : IDisposable
+            {
+                private Handle? _handle = Api.Open();
+
+                public void {|OWN008:Dispose|}()
+                {
+                }
+            }
+            """,
+            TestCode.Prelude + """
+            public sealed class Session : IDisposable
+            {
+                private Handle? _handle = Api.Open();
+
+                public void Dispose()
+                {
+                    _handle?.Dispose();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Calls_an_explicit_Dispose_through_IDisposable() =>
+        Verify.VerifyCodeFixAsync(
+            TestCode.Prelude + """
+            public sealed class Session : IDisposable
+            {
+                private Quiet _q = new Quiet();
+
+                public void {|OWN008:Dispose|}()
+                {
+                }
+            }
+            [Owned]
+            public sealed class Quiet : IDisposable
+            {
+                void IDisposable.Dispose() { }
+            }
+            """,
+            TestCode.Prelude + """
+            public sealed class Session : IDisposable
+            {
+                private Quiet _q = new Quiet();
+
+                public void Dispose()
+                {
+                    ((IDisposable)_q).Dispose();
+                }
+            }
+            [Owned]
+            public sealed class Quiet : IDisposable
+            {
+                void IDisposable.Dispose() { }
             }
             """);
 
