@@ -315,6 +315,9 @@ namespace Ownership.Analyzers.Rules
                 }
 
                 var first = releaseMethods[0];
+                var firstName = first.ExplicitInterfaceImplementations.FirstOrDefault() is { } implemented
+                    ? $"{implemented.ContainingType.Name}.{implemented.Name}"
+                    : first.Name;
                 foreach (var field in fields)
                 {
                     if (!releasedByAny.Contains(field))
@@ -323,10 +326,10 @@ namespace Ownership.Analyzers.Rules
                             Descriptors.OWN008FieldNotReleased,
                             first.Locations.FirstOrDefault() ?? Location.None,
                             new[] { ownedFields[field] },
-                            ImmutableDictionary<string, string?>.Empty.Add("Field", NameOf(field)).Add("ReleaseMethod", first.Name),
+                            ImmutableDictionary<string, string?>.Empty.Add("Field", NameOf(field)).Add("ReleaseMethod", firstName),
                             type.Name,
                             NameOf(field),
-                            $"in '{first.Name}'"));
+                            $"in '{firstName}'"));
                     }
                 }
             }
@@ -407,7 +410,8 @@ namespace Ownership.Analyzers.Rules
 
             private bool IsReleaseMethod(IMethodSymbol method)
             {
-                if (method.IsStatic || method.MethodKind != MethodKind.Ordinary)
+                // An explicit implementation (void IDisposable.Dispose()) is the type's release as much as a public Dispose.
+                if (method.IsStatic || method.MethodKind is not (MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation))
                 {
                     return false;
                 }

@@ -145,6 +145,32 @@ public class OWN008CodeFixTests
             "Implement IDisposable and release '_handle' in Dispose");
 
     [Fact]
+    public Task Adds_the_release_to_an_explicit_Dispose() =>
+        Verify.VerifyOneFixAsync(
+            TestCode.Prelude + """
+            public sealed class Session : IDisposable
+            {
+                private Handle _handle = Api.Open();
+
+                void IDisposable.{|OWN008:Dispose|}()
+                {
+                }
+            }
+            """,
+            TestCode.Prelude + """
+            public sealed class Session : IDisposable
+            {
+                private Handle _handle = Api.Open();
+
+                void IDisposable.Dispose()
+                {
+                    _handle.Dispose();
+                }
+            }
+            """,
+            "Release '_handle' in 'IDisposable.Dispose'");
+
+    [Fact]
     public Task Releases_a_readonly_disposable_field() =>
         Verify.VerifyCodeFixAsync(
             TestCode.Prelude + """
@@ -226,6 +252,21 @@ public class OWN008CodeFixTests
             public sealed class Quiet : IDisposable
             {
                 void IDisposable.Dispose() { }
+            }
+            """);
+
+    [Fact]
+    public Task No_second_IDisposable_for_a_type_whose_base_is_disposable() =>
+        Verify.VerifyNoFixAsync(TestCode.Prelude + """
+            public class Resource : IDisposable
+            {
+                public void Dispose() => Dispose(true);
+                protected virtual void Dispose(bool disposing) { }
+            }
+
+            public sealed unsafe class {|OWN008:Block|} : Resource
+            {
+                [Owned("native")] private byte* _data = Api.Create(8);
             }
             """);
 

@@ -723,6 +723,23 @@ public class OWN008FieldNotReleasedTests
     }
 
     [Fact]
+    public Task An_explicit_IDisposable_Dispose_is_the_release_method()
+    {
+        // System.Reactive's SchedulePeriodicStopwatch: an explicit Dispose, not "no release method".
+        return AnalyzerVerifier<TypeAnalyzer>.VerifyAsync(
+            Types("""
+                public sealed class Pair : IDisposable
+                {
+                    private Handle left = Api.Open();
+                    private Handle {|#1:right|} = Api.Open();
+                    void IDisposable.{|#0:Dispose|}() => left.Dispose();
+                }
+                """),
+            AnalyzerVerifier<TypeAnalyzer>.Diagnostic("OWN008").WithLocation(0).WithLocation(1)
+                .WithMessage("'Pair' does not release its owned field 'right' in 'IDisposable.Dispose'"));
+    }
+
+    [Fact]
     public Task Tracking_all_disposables_makes_disposable_fields_owned()
     {
         return AnalyzerVerifier<TypeAnalyzer>.VerifyAsync(new AnalyzerTest
