@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -30,7 +32,15 @@ namespace Ownership.CodeFixes
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("OWN011");
 
         /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+        public override FixAllProvider GetFixAllProvider() =>
+            FixAllProvider.Create(async (context, document, diagnostics) =>
+            {
+                // One edit for the whole document: merged one fix at a time, the `using Ownership;` each adds at the same
+                // place made the batch fixer drop all but a few of them.
+                var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+                var members = root is null ? new List<SyntaxNode>() : diagnostics.Select(d => MemberToAnnotate(root, d)).OfType<SyntaxNode>().Distinct().ToList();
+                return members.Count == 0 ? document : await AddAttributeAsync(document, members, context.CancellationToken).ConfigureAwait(false);
+            });
 
         /// <inheritdoc />
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -46,23 +56,7 @@ namespace Ownership.CodeFixes
                 return;
             }
 
-            var returned = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            SyntaxNode? member = null;
-            foreach (var ancestor in returned.AncestorsAndSelf())
-            {
-                if (ancestor is AnonymousFunctionExpressionSyntax || ancestor is AccessorDeclarationSyntax)
-                {
-                    return;
-                }
-
-                if (ancestor is MethodDeclarationSyntax || ancestor is LocalFunctionStatementSyntax)
-                {
-                    member = ancestor;
-                    break;
-                }
-            }
-
-            if (member is null || IsAlreadyOwned(member))
+            if (MemberToAnnotate(root, diagnostic) is not { } member)
             {
                 return;
             }
@@ -70,9 +64,37 @@ namespace Ownership.CodeFixes
             context.RegisterCodeFix(
                 CodeAction.Create(
                     "Declare the return [return: Owned]",
-                    ct => AddAttributeAsync(context.Document, member, ct),
+                    ct => AddAttributeAsync(context.Document, new[] { member }, ct),
                     Key),
                 diagnostic);
+        }
+
+        /// <summary>
+        /// The method or local function whose return the diagnostic is about; null inside a lambda or accessor, or when
+        /// the return is already [Owned].
+        /// </summary>
+        private static SyntaxNode? MemberToAnnotate(SyntaxNode root, Diagnostic diagnostic)
+        {
+            if (!root.FullSpan.Contains(diagnostic.Location.SourceSpan))
+            {
+                return null;
+            }
+
+            var returned = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            foreach (var ancestor in returned.AncestorsAndSelf())
+            {
+                if (ancestor is AnonymousFunctionExpressionSyntax || ancestor is AccessorDeclarationSyntax)
+                {
+                    return null;
+                }
+
+                if (ancestor is MethodDeclarationSyntax || ancestor is LocalFunctionStatementSyntax)
+                {
+                    return IsAlreadyOwned(ancestor) ? null : ancestor;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>A second diagnostic in the same method must not add a second attribute (Fix All applies each alone).</summary>
@@ -99,7 +121,7 @@ namespace Ownership.CodeFixes
             return false;
         }
 
-        private static async Task<Document> AddAttributeAsync(Document document, SyntaxNode member, CancellationToken cancellationToken)
+        private static async Task<Document> AddAttributeAsync(Document document, IEnumerable<SyntaxNode> members, CancellationToken cancellationToken)
         {
             var name = SyntaxFactory.ParseName("Ownership.Owned")
                 .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
@@ -109,12 +131,16 @@ namespace Ownership.CodeFixes
                 .WithAdditionalAnnotations(Formatter.Annotation);
 
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-            editor.ReplaceNode(member, (current, _) => current switch
+            foreach (var member in members)
             {
-                MethodDeclarationSyntax method => WithList(method, list),
-                LocalFunctionStatementSyntax local => WithList(local, list),
-                _ => current,
-            });
+                editor.ReplaceNode(member, (current, _) => current switch
+                {
+                    MethodDeclarationSyntax method => WithList(method, list),
+                    LocalFunctionStatementSyntax local => WithList(local, list),
+                    _ => current,
+                });
+            }
+
             // Done here, not left to the code action's cleanup, which not every host runs (dotnet format, tests).
             var changed = await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
             return await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -60,6 +60,9 @@ internal static class FixCheck
                 .OrderBy(d => d.Location.SourceTree!.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start)
                 .GroupBy(d => d.Id)
                 .SelectMany(g => g.Take(perRule));
+
+            // The diagnostics each equivalence key fixed one at a time, per document: Fix All is run on those below.
+            var fixedByKey = new Dictionary<(DocumentId, string), List<Diagnostic>>();
             foreach (var diagnostic in offered)
             {
                 var document = project.GetDocument(diagnostic.Location.SourceTree)!;
@@ -73,20 +76,50 @@ internal static class FixCheck
 
                 foreach (var action in actions.SelectMany(Flatten))
                 {
-                    counts[0]++;
-                    var problems = await CheckAsync(action, diagnostic, project, analyzers, options, before).ConfigureAwait(false);
-                    var clean = !problems.Any(p => !p.StartsWith("follow-on", StringComparison.Ordinal) && !p.StartsWith("changes", StringComparison.Ordinal));
-                    counts[1] += clean ? 1 : 0;
-                    counts[2] += problems.Any(p => p.StartsWith("compiler", StringComparison.Ordinal)) ? 1 : 0;
-                    counts[3] += problems.Any(p => p.StartsWith("kept", StringComparison.Ordinal)) ? 1 : 0;
-                    counts[4] += problems.Any(p => p.StartsWith("added", StringComparison.Ordinal)) ? 1 : 0;
-                    Console.WriteLine($"{(clean ? "ok  " : "FAIL")} {diagnostic.Id} '{action.Title}' {diagnostic.Location.GetLineSpan().Path}({diagnostic.Location.GetLineSpan().StartLinePosition.Line + 1})");
-                    foreach (var problem in problems)
+                    var clean = await RecordAsync(action, new[] { diagnostic }, counts, action.Title).ConfigureAwait(false);
+                    if (clean && action.EquivalenceKey is { } key)
                     {
-                        Console.WriteLine($"     {problem}");
+                        if (!fixedByKey.TryGetValue((document.Id, key), out var list))
+                        {
+                            fixedByKey[(document.Id, key)] = list = new List<Diagnostic>();
+                        }
+
+                        list.Add(diagnostic);
                     }
                 }
             }
+
+            // Fix All in a document, where one key fixed two or more diagnostics of it: the merged edits must hold too.
+            if (fix.GetFixAllProvider() is { } fixAll)
+            {
+                foreach (var ((documentId, key), fixedOnes) in fixedByKey.Where(e => e.Value.Count > 1).Take(5))
+                {
+                    var context = new FixAllContext(project.GetDocument(documentId)!, fix, FixAllScope.Document, key, fix.FixableDiagnosticIds, new Provider(fixedOnes), CancellationToken.None);
+                    if (await fixAll.GetFixAsync(context).ConfigureAwait(false) is { } action)
+                    {
+                        await RecordAsync(action, fixedOnes, counts, $"Fix All ({fixedOnes.Count}) {key}").ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+
+        async Task<bool> RecordAsync(CodeAction action, IReadOnlyList<Diagnostic> fixedOnes, int[] counts, string title)
+        {
+            counts[0]++;
+            var problems = await CheckAsync(action, fixedOnes, project, analyzers, options, before).ConfigureAwait(false);
+            var clean = !problems.Any(p => !p.StartsWith("follow-on", StringComparison.Ordinal) && !p.StartsWith("changes", StringComparison.Ordinal));
+            counts[1] += clean ? 1 : 0;
+            counts[2] += problems.Any(p => p.StartsWith("compiler", StringComparison.Ordinal)) ? 1 : 0;
+            counts[3] += problems.Any(p => p.StartsWith("kept", StringComparison.Ordinal)) ? 1 : 0;
+            counts[4] += problems.Any(p => p.StartsWith("added", StringComparison.Ordinal)) ? 1 : 0;
+            var where = fixedOnes[0].Location.GetLineSpan();
+            Console.WriteLine($"{(clean ? "ok  " : "FAIL")} {fixedOnes[0].Id} '{title}' {where.Path}({where.StartLinePosition.Line + 1})");
+            foreach (var problem in problems)
+            {
+                Console.WriteLine($"     {problem}");
+            }
+
+            return clean;
         }
 
         Console.WriteLine("fix: actions, clean, new compiler errors, diagnostic kept, diagnostics added, diagnostics offered no action");
@@ -99,8 +132,9 @@ internal static class FixCheck
     }
 
     /// <summary>What the action did wrong in the documents it changed; empty when nothing.</summary>
-    private static async Task<List<string>> CheckAsync(CodeAction action, Diagnostic fixedDiagnostic, Project project, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions options, Dictionary<DocumentId, Snapshot> before)
+    private static async Task<List<string>> CheckAsync(CodeAction action, IReadOnlyList<Diagnostic> fixedOnes, Project project, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions options, Dictionary<DocumentId, Snapshot> before)
     {
+        var fixedDiagnostic = fixedOnes[0];
         var problems = new List<string>();
         Solution? changed = null;
         try
@@ -150,10 +184,13 @@ internal static class FixCheck
 
             if (id == project.GetDocument(fixedDiagnostic.Location.SourceTree)!.Id)
             {
-                var key = Snapshot.Key(fixedDiagnostic);
-                if (now.Findings.Count(f => f == key) >= old.Findings.Count(f => f == key))
+                // Each diagnostic fixed takes one report of its rule and message away.
+                foreach (var group in fixedOnes.GroupBy(Snapshot.Key))
                 {
-                    problems.Add($"kept: {key}");
+                    if (now.Findings.Count(f => f == group.Key) > old.Findings.Count(f => f == group.Key) - group.Count())
+                    {
+                        problems.Add($"kept: {group.Key}");
+                    }
                 }
             }
 
@@ -206,6 +243,23 @@ internal static class FixCheck
 
     private static IEnumerable<CodeAction> Flatten(CodeAction action) =>
         action.NestedActions.IsDefaultOrEmpty ? new[] { action } : action.NestedActions.SelectMany(Flatten);
+
+    /// <summary>What Fix All is asked to fix: the diagnostics fixed one at a time before.</summary>
+    private sealed class Provider : FixAllContext.DiagnosticProvider
+    {
+        private readonly IReadOnlyList<Diagnostic> diagnostics;
+
+        public Provider(IReadOnlyList<Diagnostic> diagnostics) => this.diagnostics = diagnostics;
+
+        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) =>
+            Task.FromResult(diagnostics.Where(d => d.Location.SourceTree?.FilePath == document.FilePath));
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult(Enumerable.Empty<Diagnostic>());
+
+        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>(diagnostics);
+    }
 
     /// <summary>A document's compiler errors and Ownership diagnostics, each as rule and message (no position).</summary>
     private sealed record Snapshot(List<string> Errors, List<string> Findings)

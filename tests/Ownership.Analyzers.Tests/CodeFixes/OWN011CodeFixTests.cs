@@ -109,6 +109,41 @@ public class OWN011CodeFixTests
     public Task Fix_all_in_document() =>
         Verify.VerifyFixAllAsync(FixTestCode.Members(Two("{|OWN011:", "|}")), FixTestCode.Members(TwoFixed));
 
+    [Fact]
+    public Task Fix_all_annotates_every_method_of_a_file_without_the_using() =>
+        // Each fix alone adds `using Ownership;` at one place; merged one by one, all but two were dropped (Polly).
+        Verify.VerifyFixAllAsync(
+            """
+            using System;
+            using System.Runtime.InteropServices;
+
+            public static class Blocks
+            {
+                public static IntPtr First() => {|OWN011:Marshal.AllocHGlobal(1)|};
+
+                public static IntPtr Second() => {|OWN011:Marshal.AllocHGlobal(2)|};
+
+                public static IntPtr Third() => {|OWN011:Marshal.AllocHGlobal(3)|};
+            }
+            """,
+            """
+            using System;
+            using System.Runtime.InteropServices;
+            using Ownership;
+
+            public static class Blocks
+            {
+                [return: Owned]
+                public static IntPtr First() => Marshal.AllocHGlobal(1);
+
+                [return: Owned]
+                public static IntPtr Second() => Marshal.AllocHGlobal(2);
+
+                [return: Owned]
+                public static IntPtr Third() => Marshal.AllocHGlobal(3);
+            }
+            """);
+
     [Theory]
     [InlineData(FixAllScope.Project)]
     [InlineData(FixAllScope.Solution)]
