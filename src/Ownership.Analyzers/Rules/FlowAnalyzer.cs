@@ -73,6 +73,12 @@ namespace Ownership.Analyzers.Rules
 
         private static void AnalyzeBlock(OperationBlockAnalysisContext context, ContractProvider contracts, SyntaxTree tree, bool trackAllDisposables)
         {
+            if (GeneratedTypes.IsCompilerGenerated(context.OwningSymbol.ContainingType))
+            {
+                // A decompiled state machine's MoveNext: the compiler's code, not the user's.
+                return;
+            }
+
             IOperation? analyzed = null;
             foreach (var block in context.OperationBlocks)
             {

@@ -30,9 +30,11 @@ namespace Ownership.Analyzers.Rules
                 start =>
                 {
                     var type = (INamedTypeSymbol)start.Symbol;
-                    if ((type.TypeKind != TypeKind.Class && type.TypeKind != TypeKind.Struct) || !HasFieldThatMayOwn(type, contracts))
+                    if ((type.TypeKind != TypeKind.Class && type.TypeKind != TypeKind.Struct) || !HasFieldThatMayOwn(type, contracts) ||
+                        GeneratedTypes.IsCompilerGenerated(type))
                     {
-                        // Most types hold no pointer, handle, array or disposable: nothing to gather for them.
+                        // Most types hold no pointer, handle, array or disposable: nothing to gather for them. A state
+                        // machine the compiler wrote disposes what it holds by its own protocol.
                         return;
                     }
 

@@ -9,6 +9,17 @@ public class OWN003LeakTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // The same class written by hand.
+        """
+        private sealed class Iterator
+        {
+            void MoveNext()
+            {
+                byte* p = {|OWN003:Api.Create(8)|};
+                p[0] = 1;
+            }
+        }
+        """,
         // A span over a rented array, returned: the array cannot be had back from the span to return it (the twin of
         // Allocate below).
         """
@@ -237,6 +248,18 @@ public class OWN003LeakTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A state machine the compiler wrote, as a decompiler writes it out (System.Text.Json's async enumerators).
+        """
+        [System.Runtime.CompilerServices.CompilerGenerated]
+        private sealed class Iterator
+        {
+            void MoveNext()
+            {
+                byte* p = Api.Create(8);
+                p[0] = 1;
+            }
+        }
+        """,
         // Values stored by an array's initializer are kept by the array, as by an element store: they are not discarded
         // (MySqlConnector's SchemaProvider, dataTable.Columns.AddRange(new DataColumn[] { new DataColumn(…), … })).
         """

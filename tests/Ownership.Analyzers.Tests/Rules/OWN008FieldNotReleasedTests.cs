@@ -11,6 +11,14 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Flagged => new()
     {
+        // The same enumerator written by hand forgets its handle.
+        """
+        public sealed class StreamIterator : IAsyncDisposable
+        {
+            private Handle _current = Api.Open();
+            ValueTask IAsyncDisposable.{|OWN008:DisposeAsync|}() => default;
+        }
+        """,
         // The using disposes another value; the field's handle stays open.
         """
         public sealed class {|OWN008:Zipper|}
@@ -325,6 +333,15 @@ public class OWN008FieldNotReleasedTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A decompiled async iterator's state machine: its DisposeAsync follows the compiler's protocol.
+        """
+        [System.Runtime.CompilerServices.CompilerGenerated]
+        public sealed class StreamIterator : IAsyncDisposable
+        {
+            private Handle _current = Api.Open();
+            ValueTask IAsyncDisposable.DisposeAsync() => default;
+        }
+        """,
         // A field acquired and disposed by one using statement (SharpZipLib's FastZip): released at the using's end.
         """
         public sealed class Zipper
