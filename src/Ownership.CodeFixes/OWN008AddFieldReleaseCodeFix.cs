@@ -11,6 +11,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using Ownership.Analyzers.Contracts;
 
@@ -206,6 +207,13 @@ namespace Ownership.CodeFixes
 
             var family = contracts.GetMember(field).Family;
             var call = contracts.ReleaseCallFor(null, family, isDisposable);
+            if (call is null && AcquisitionOf(field, model) is { } acquisition)
+            {
+                // A field the analysis found owned by what is stored in it (_buffer = ArrayPool<byte>.Shared.Rent(n)):
+                // released as that acquisition's value would be.
+                call = contracts.ReleaseCallFor(acquisition, family ?? contracts.GetMethod(acquisition.TargetMethod).Return.Family, isDisposable);
+            }
+
             if (call is null)
             {
                 return null;
@@ -233,6 +241,55 @@ namespace Ownership.CodeFixes
                 .WithAdditionalAnnotations(Formatter.Annotation);
             return new StatementSyntax[] { release, assignment };
         }
+
+        /// <summary>The first call whose result the type stores in <paramref name="field"/>, in this document: its initializer or an assignment.</summary>
+        private static IInvocationOperation? AcquisitionOf(IFieldSymbol field, SemanticModel model)
+        {
+            var stored = (ISymbol?)field.AssociatedSymbol ?? field;
+            foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree != model.SyntaxTree)
+                {
+                    continue;
+                }
+
+                foreach (var node in reference.GetSyntax().DescendantNodes())
+                {
+                    var value = node switch
+                    {
+                        VariableDeclaratorSyntax { Initializer: { } initializer } declarator when declarator.Identifier.ValueText == stored.Name &&
+                            SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(declarator), field) => initializer.Value,
+                        PropertyDeclarationSyntax { Initializer: { } initializer } property when property.Identifier.ValueText == stored.Name &&
+                            SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(property), stored) => initializer.Value,
+                        AssignmentExpressionSyntax assignment when assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) &&
+                            NameOf(assignment.Left) == stored.Name &&
+                            SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left).Symbol, stored) => assignment.Right,
+                        _ => null,
+                    };
+                    if (value is not null && model.GetOperation(value) is { } operation)
+                    {
+                        while (operation is IConversionOperation conversion)
+                        {
+                            operation = conversion.Operand;
+                        }
+
+                        if (operation is IInvocationOperation invocation)
+                        {
+                            return invocation;
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private static string? NameOf(ExpressionSyntax target) => target switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access => access.Name.Identifier.ValueText,
+            _ => null,
+        };
 
         private static SyntaxNode Apply(SyntaxNode current, List<StatementSyntax> statements)
         {

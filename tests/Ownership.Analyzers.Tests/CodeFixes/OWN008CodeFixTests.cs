@@ -171,6 +171,41 @@ public class OWN008CodeFixTests
             "Release '_handle' in 'IDisposable.Dispose'");
 
     [Fact]
+    public Task Returns_a_rented_field_to_the_pool_it_came_from() =>
+        // Azure Storage's StructuredMessageDecodingStream: the field is owned by what is stored in it, not by an attribute.
+        Verify.VerifyCodeFixAsync(
+            TestCode.Prelude + """
+            public sealed class Decoder : IDisposable
+            {
+                private byte[] _metadata = ArrayPool<byte>.Shared.Rent(1024);
+                private IntPtr _native;
+
+                public Decoder() => _native = Marshal.AllocHGlobal(64);
+
+                public void {|OWN008:{|OWN008:Dispose|}|}()
+                {
+                }
+            }
+            """,
+            TestCode.Prelude + """
+            public sealed class Decoder : IDisposable
+            {
+                private byte[] _metadata = ArrayPool<byte>.Shared.Rent(1024);
+                private IntPtr _native;
+
+                public Decoder() => _native = Marshal.AllocHGlobal(64);
+
+                public void Dispose()
+                {
+                    ArrayPool<byte>.Shared.Return(_metadata);
+                    _metadata = null;
+                    Marshal.FreeHGlobal(_native);
+                    _native = default;
+                }
+            }
+            """);
+
+    [Fact]
     public Task Releases_a_readonly_disposable_field() =>
         Verify.VerifyCodeFixAsync(
             TestCode.Prelude + """
