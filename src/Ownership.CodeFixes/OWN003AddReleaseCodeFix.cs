@@ -35,7 +35,42 @@ namespace Ownership.CodeFixes
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("OWN003");
 
         /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+        public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
+
+        /// <summary>
+        /// Fixes a document's leaks one after another, the last first, each on the text the ones after it left. A leak
+        /// declared inside the block another leak's try wraps has an edit that overlaps that one: merged side by side,
+        /// as the batch fixer merges, one of the two was dropped. Fixing from the end keeps every earlier span in place.
+        /// </summary>
+        private async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+        {
+            foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start))
+            {
+                var tree = await document.GetSyntaxTreeAsync(context.CancellationToken).ConfigureAwait(false);
+                if (tree is null)
+                {
+                    break;
+                }
+
+                var here = Diagnostic.Create(diagnostic.Descriptor, Location.Create(tree, diagnostic.Location.SourceSpan), diagnostic.Properties);
+                var actions = new List<CodeAction>();
+                await RegisterCodeFixesAsync(new CodeFixContext(document, here, (action, _) => actions.Add(action), context.CancellationToken)).ConfigureAwait(false);
+                if (actions.FirstOrDefault(a => a.EquivalenceKey == context.CodeActionEquivalenceKey) is not { } chosen)
+                {
+                    continue;
+                }
+
+                foreach (var operation in await chosen.GetOperationsAsync(context.CancellationToken).ConfigureAwait(false))
+                {
+                    if (operation is ApplyChangesOperation apply && apply.ChangedSolution.GetDocument(document.Id) is { } changed)
+                    {
+                        document = changed;
+                    }
+                }
+            }
+
+            return document;
+        }
 
         /// <inheritdoc />
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)

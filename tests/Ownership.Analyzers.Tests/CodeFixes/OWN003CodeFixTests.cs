@@ -216,6 +216,49 @@ public class OWN003CodeFixTests
             FixTestCode.Members(TwoLeaks("{|OWN003:", "|}")),
             FixTestCode.Members(TwoLeaksFixed));
 
+    [Fact]
+    public Task Fix_all_releases_a_leak_declared_inside_the_block_another_fix_wraps() =>
+        // The batch fixer kept the outer try and dropped the inner one, whose edit overlaps it (NPOI's Ole10Native).
+        Verify.VerifyFixAllAsync(
+            FixTestCode.Members("""
+                void M(bool twice)
+                {
+                    byte* a = {|OWN003:Api.Create(1)|};
+                    a[0] = 1;
+                    if (twice)
+                    {
+                        byte* b = {|OWN003:Api.Create(2)|};
+                        b[0] = a[0];
+                    }
+                }
+                """),
+            FixTestCode.Members("""
+                void M(bool twice)
+                {
+                    byte* a = Api.Create(1);
+                    try
+                    {
+                        a[0] = 1;
+                        if (twice)
+                        {
+                            byte* b = Api.Create(2);
+                            try
+                            {
+                                b[0] = a[0];
+                            }
+                            finally
+                            {
+                                Api.Destroy(b);
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        Api.Destroy(a);
+                    }
+                }
+                """));
+
     [Theory]
     [InlineData(FixAllScope.Project)]
     [InlineData(FixAllScope.Solution)]
