@@ -10,7 +10,6 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Text;
 
 namespace Ownership.AnalyzerBenchmarks;
 
@@ -20,7 +19,9 @@ namespace Ownership.AnalyzerBenchmarks;
 /// checks the documents it changed: they gain no compiler error, the diagnostic fixed is gone from them, and no other
 /// Ownership diagnostic appears in them, except where an OWN011 fix's new annotation, or an OWN008 fix's new Dispose,
 /// shows what callers and holders do with the values, where a report is only reworded, or where it is a missing
-/// <c>[return: Owned]</c> (a "follow-on"). Prints one line per action and, for each fix, how many passed each check.
+/// <c>[return: Owned]</c> (a "follow-on"). Where one kind of action fixed two or more diagnostics of a document, Fix All
+/// in that document (five documents per fix at most) is checked the same way. Prints one line per action and, for each
+/// fix, how many passed each check.
 /// </summary>
 internal static class FixCheck
 {
