@@ -173,6 +173,9 @@ internal static class FixCheck
             }
 
             var now = await Snapshot.TakeAsync(changedProject.GetDocument(id)!, analyzers, options).ConfigureAwait(false);
+            var madeDisposable = (await changedProject.GetDocument(id)!.GetTextChangesAsync(project.GetDocument(id)!).ConfigureAwait(false))
+                .Any(c => c.NewText?.Contains("IDisposable") == true);
+            var fixedTypes = fixedOnes.Select(f => $"OWN008 '{FirstQuoted(f.GetMessage())}'").ToList();
             problems.AddRange(Except(now.Errors, old.Errors).Select(e => $"compiler error: {e}"));
             var gone = Except(old.Findings, now.Findings).ToList();
             foreach (var added in Except(now.Findings, old.Findings))
@@ -189,12 +192,13 @@ internal static class FixCheck
                 }
 
                 // Annotating a method's return, or making a type disposable, shows what its callers and holders do
-                // with its values: that is what the change is for, and those reports are right. A missing [return: Owned]
-                // is one whatever the fix: one report per value held it back while the value was already reported
-                // (an overwrite's OWN004), and the fix lets it through.
+                // with its values: that is what the change is for, and those reports are right. A holder is another
+                // type, or one with no release method (a type made disposable has one). A missing [return: Owned] is
+                // one whatever the fix: one report per value held it back while the value was already reported (an
+                // overwrite's OWN004), and the fix lets it through.
                 var followOn = fixedDiagnostic.Id == "OWN011" || added.StartsWith("OWN011", StringComparison.Ordinal) ||
-                    (action.Title.StartsWith("Implement IDisposable", StringComparison.Ordinal) &&
-                     !added.StartsWith($"OWN008 '{FirstQuoted(fixedDiagnostic.GetMessage())}'", StringComparison.Ordinal));
+                    (madeDisposable && (!fixedTypes.Any(t => added.StartsWith(t, StringComparison.Ordinal)) ||
+                                        added.Contains("because it has no release method", StringComparison.Ordinal)));
                 problems.Add($"{(followOn ? "follow-on" : "added")}: {added}");
             }
 
