@@ -286,6 +286,9 @@ namespace Ownership.Analyzers.Rules
 
                     // Every report names all the fields, so that the fix's new Dispose releases them all at once.
                     var all = string.Join(",", unreleased.Select(NameOf));
+                    var reason = unreleased.Count == 0 ? null : BaseReleaseMethod(type) is { } inherited
+                        ? $"because it does not override '{inherited}' of its base type"
+                        : "because it has no release method (Dispose or a [Releases] method)";
                     foreach (var field in unreleased)
                     {
                         report(Diagnostic.Create(
@@ -295,7 +298,7 @@ namespace Ownership.Analyzers.Rules
                             ImmutableDictionary<string, string?>.Empty.Add("Field", NameOf(field)).Add("Fields", all),
                             type.Name,
                             NameOf(field),
-                            "because it has no release method (Dispose or a [Releases] method)"));
+                            reason));
                     }
 
                     return;
@@ -438,6 +441,30 @@ namespace Ownership.Analyzers.Rules
             /// (Stream, TextReader, TextWriter), or a method the base type's own parameterless <c>Dispose</c> calls by name
             /// (<c>protected abstract void Release()</c>). This type's release code lives there.
             /// </summary>
+            /// <summary>
+            /// The release method a base type lets this one override: <c>Dispose(bool)</c>, or a virtual <c>Dispose()</c>;
+            /// null when no base type is disposable that way.
+            /// </summary>
+            private static string? BaseReleaseMethod(INamedTypeSymbol type)
+            {
+                var overridable = new List<IMethodSymbol>();
+                for (var current = type.BaseType; current is not null; current = current.BaseType)
+                {
+                    foreach (var member in current.GetMembers("Dispose"))
+                    {
+                        if (member is IMethodSymbol { IsStatic: false, DeclaredAccessibility: not Accessibility.Private } dispose &&
+                            (dispose.IsVirtual || dispose.IsAbstract || dispose.IsOverride))
+                        {
+                            overridable.Add(dispose);
+                        }
+                    }
+                }
+
+                return overridable.Any(m => m.Parameters.Length == 1 && m.Parameters[0].Type.SpecialType == SpecialType.System_Boolean) ? "Dispose(bool)"
+                    : overridable.Any(m => m.Parameters.Length == 0) ? "Dispose()"
+                    : null;
+            }
+
             private static bool IsReleaseHook(IMethodSymbol method)
             {
                 if (!method.IsOverride || method.Parameters.Length != 0 || method.OverriddenMethod?.ContainingType is not { } declaringBase)

@@ -757,6 +757,26 @@ public class OWN008FieldNotReleasedTests
     }
 
     [Fact]
+    public Task A_type_with_a_disposable_base_is_told_to_override_its_release_method()
+    {
+        return AnalyzerVerifier<TypeAnalyzer>.VerifyAsync(
+            Types("""
+                public class Resource : IDisposable
+                {
+                    public void Dispose() => Dispose(true);
+                    protected virtual void Dispose(bool disposing) { }
+                }
+
+                public sealed class {|#0:Session|} : Resource
+                {
+                    private Handle {|#1:_handle|} = Api.Open();
+                }
+                """),
+            AnalyzerVerifier<TypeAnalyzer>.Diagnostic("OWN008").WithLocation(0).WithLocation(1)
+                .WithMessage("'Session' does not release its owned field '_handle' because it does not override 'Dispose(bool)' of its base type"));
+    }
+
+    [Fact]
     public Task Tracking_all_disposables_makes_disposable_fields_owned()
     {
         return AnalyzerVerifier<TypeAnalyzer>.VerifyAsync(new AnalyzerTest
