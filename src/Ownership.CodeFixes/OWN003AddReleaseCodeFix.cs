@@ -12,6 +12,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Ownership.Analyzers.Contracts;
+using Ownership.Analyzers.Flow;
 
 namespace Ownership.CodeFixes
 {
@@ -188,13 +189,7 @@ namespace Ownership.CodeFixes
                     continue;
                 }
 
-                var value = argument.Value;
-                while (value is IConversionOperation conversion)
-                {
-                    value = conversion.Operand;
-                }
-
-                var wrapped = value switch
+                var wrapped = argument.Value.WithoutConversions() switch
                 {
                     ILocalReferenceOperation local => (ISymbol)local.Local,
                     IParameterReferenceOperation parameter => parameter.Parameter,

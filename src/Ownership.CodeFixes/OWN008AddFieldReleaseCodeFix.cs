@@ -14,6 +14,7 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using Ownership.Analyzers.Contracts;
+using Ownership.Analyzers.Flow;
 
 namespace Ownership.CodeFixes
 {
@@ -262,34 +263,19 @@ namespace Ownership.CodeFixes
                         PropertyDeclarationSyntax { Initializer: { } initializer } property when property.Identifier.ValueText == stored.Name &&
                             SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(property), stored) => initializer.Value,
                         AssignmentExpressionSyntax assignment when assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) &&
-                            NameOf(assignment.Left) == stored.Name &&
+                            DanglingFieldExemptions.MemberName(assignment.Left) == stored.Name &&
                             SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left).Symbol, stored) => assignment.Right,
                         _ => null,
                     };
-                    if (value is not null && model.GetOperation(value) is { } operation)
+                    if (value is not null && model.GetOperation(value)?.WithoutConversions() is IInvocationOperation invocation)
                     {
-                        while (operation is IConversionOperation conversion)
-                        {
-                            operation = conversion.Operand;
-                        }
-
-                        if (operation is IInvocationOperation invocation)
-                        {
-                            return invocation;
-                        }
+                        return invocation;
                     }
                 }
             }
 
             return null;
         }
-
-        private static string? NameOf(ExpressionSyntax target) => target switch
-        {
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access => access.Name.Identifier.ValueText,
-            _ => null,
-        };
 
         private static SyntaxNode Apply(SyntaxNode current, List<StatementSyntax> statements)
         {

@@ -877,7 +877,7 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>The type <c>System.<paramref name="space"/>.<paramref name="name"/></c>, where the space may have dots (<c>Net.Sockets</c>).</summary>
-        private static bool IsSystemType(INamedTypeSymbol type, string space, string name)
+        internal static bool IsSystemType(INamedTypeSymbol type, string space, string name)
         {
             if (type.Name != name)
             {

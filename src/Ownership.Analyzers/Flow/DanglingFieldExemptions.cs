@@ -335,7 +335,7 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>The name in <c>name</c> or <c>this.name</c>; null for anything else.</summary>
-        private static string? MemberName(ExpressionSyntax expression)
+        internal static string? MemberName(ExpressionSyntax expression)
         {
             return expression switch
             {

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Ownership.Analyzers.Flow;
 
 namespace Ownership.Analyzers.Rules
 {
@@ -15,7 +16,7 @@ namespace Ownership.Analyzers.Rules
             {
                 foreach (var attribute in type.GetAttributes())
                 {
-                    if (attribute.AttributeClass is { Name: "CompilerGeneratedAttribute", ContainingNamespace: { Name: "CompilerServices", ContainingNamespace: { Name: "Runtime", ContainingNamespace: { Name: "System" } } } })
+                    if (attribute.AttributeClass is { } attributeClass && BodyAnalysis.IsSystemType(attributeClass, "Runtime.CompilerServices", "CompilerGeneratedAttribute"))
                     {
                         return true;
                     }
