@@ -36,6 +36,8 @@ namespace Ownership.Analyzers.Rules
         // same body: business code full of list.Add and no span, pointer or ref is not worth a flow graph.
         private bool invalidates;
         private bool mayBorrow;
+        private IFieldSymbol? lastField;
+        private IParameterSymbol? lastParameter;
         private IMethodSymbol? lastOwner;
         private MethodContract? lastContract;
 
@@ -62,9 +64,12 @@ namespace Ownership.Analyzers.Rules
             switch (operation.Kind)
             {
                 case OperationKind.FieldReference:
-                    if (contracts.GetMember(((IFieldReferenceOperation)operation).Field).Kind == ContractKind.Owned)
+                    // A body reads the same field again and again (byId, byId, audit…): each answer once in a row.
+                    var field = ((IFieldReferenceOperation)operation).Field;
+                    if (!ReferenceEquals(field, lastField))
                     {
-                        return true;
+                        lastField = field;
+                        return contracts.GetMember(field).Kind == ContractKind.Owned;
                     }
 
                     break;
@@ -83,6 +88,13 @@ namespace Ownership.Analyzers.Rules
                     return creation.Constructor is { } constructor && Matters(contracts.GetMethod(constructor));
                 case OperationKind.ParameterReference:
                     var parameter = ((IParameterReferenceOperation)operation).Parameter;
+                    if (ReferenceEquals(parameter, lastParameter))
+                    {
+                        // The same answer as the last read of it (item.Name, item.Id…).
+                        break;
+                    }
+
+                    lastParameter = parameter;
                     if (parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction })
                     {
                         // A lambda's parameter has only its own attributes: read them, rather than hash the lambda.
@@ -106,21 +118,21 @@ namespace Ownership.Analyzers.Rules
                         }
                     }
 
-                    mayBorrow = mayBorrow || IsBorrowLike(parameter.Type, parameter.RefKind);
+                    mayBorrow = mayBorrow || IsBorrowLike(operation.Type, parameter.RefKind);
                     break;
                 case OperationKind.PropertyReference:
                     // A property or indexer handing out a span, pointer or ref may lend it ([return: Borrowed] ref T
                     // this[int]), as a method may: the type test first, since business code reads properties everywhere.
                     var reference = (IPropertyReferenceOperation)operation;
                     var property = reference.Property;
-                    if ((reference.Instance is IInstanceReferenceOperation || property.IsStatic) && property.Parameters.IsEmpty &&
+                    if ((reference.Instance is IInstanceReferenceOperation || property.IsStatic) && !property.IsIndexer &&
                         contracts.GetMember(property).Kind == ContractKind.Owned)
                     {
                         // An [Owned] auto-property of this type: followed as its backing field is (OWN009).
                         return true;
                     }
 
-                    if ((property.ReturnsByRef || IsBorrowLike(property.Type, RefKind.None)) && property.GetMethod is { } getter)
+                    if ((property.ReturnsByRef || IsBorrowLike(operation.Type, RefKind.None)) && property.GetMethod is { } getter)
                     {
                         var contract = contracts.GetMethod(getter);
                         if (Relevance(contract) == Found.Resource)
@@ -133,8 +145,7 @@ namespace Ownership.Analyzers.Rules
 
                     break;
                 case OperationKind.LocalReference when !mayBorrow:
-                    var local = ((ILocalReferenceOperation)operation).Local;
-                    mayBorrow = IsBorrowLike(local.Type, local.RefKind);
+                    mayBorrow = IsBorrowLike(operation.Type, ((ILocalReferenceOperation)operation).Local.RefKind);
                     break;
             }
 
@@ -195,9 +206,9 @@ namespace Ownership.Analyzers.Rules
         }
 
         /// <summary>A pointer, span or ref: something that may point into storage a call invalidates.</summary>
-        private static bool IsBorrowLike(ITypeSymbol type, RefKind refKind)
+        private static bool IsBorrowLike(ITypeSymbol? type, RefKind refKind)
         {
-            return refKind != RefKind.None || type.TypeKind == TypeKind.Pointer || type.IsRefLikeType;
+            return refKind != RefKind.None || (type is not null && (type.TypeKind == TypeKind.Pointer || type.IsRefLikeType));
         }
 
         private static bool IsHandedOver(ContractKind kind)
