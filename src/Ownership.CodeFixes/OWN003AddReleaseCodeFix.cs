@@ -20,7 +20,8 @@ namespace Ownership.CodeFixes
     /// OWN003: releases a leaked local on every path out of its block: <c>using var</c> for a disposable, else the rest
     /// of the block in <c>try { … } finally { release(x); }</c>. A release already at the top level of the rest moves
     /// into the <c>finally</c>. Nothing is offered when the rest transfers, returns, reassigns, aliases or captures the
-    /// variable, or releases it inside a branch.
+    /// variable, or releases it inside a branch. A disposable no variable holds, created to call one member on it, is
+    /// declared with <c>using var</c> before its statement (<see cref="DiscardedReceiver"/>).
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(OWN003AddReleaseCodeFix))]
     [Shared]
@@ -28,6 +29,9 @@ namespace Ownership.CodeFixes
     {
         /// <summary>The equivalence key of "use a using declaration".</summary>
         public const string UsingVarKey = "OWN003.UsingVar";
+
+        /// <summary>The equivalence key of "declare a discarded receiver with using var".</summary>
+        public const string UsingVarForReceiverKey = "OWN003.UsingVarForReceiver";
 
         /// <summary>The equivalence key of "release in a finally block".</summary>
         public const string TryFinallyKey = "OWN003.TryFinally";
@@ -77,12 +81,6 @@ namespace Ownership.CodeFixes
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
             var diagnostic = context.Diagnostics[0];
-            var variableName = FixSupport.Variable(diagnostic);
-            if (variableName is null)
-            {
-                return;
-            }
-
             if (await FixSupport.ParsedAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is not var (root, model))
             {
                 return;
@@ -90,6 +88,25 @@ namespace Ownership.CodeFixes
 
             if (!(FixSupport.Outermost(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)) is { } acquisition))
             {
+                return;
+            }
+
+            var variableName = FixSupport.Variable(diagnostic);
+            if (variableName is null)
+            {
+                // A value no variable holds: a disposable created to call one member on it can get one.
+                if (FixSupport.IsDisposable(diagnostic) &&
+                    DiscardedReceiver.StatementFor(acquisition, model, context.CancellationToken) is { } before)
+                {
+                    var name = DiscardedReceiver.NameFor(acquisition, before, model, context.CancellationToken);
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            $"Dispose the '{model.GetTypeInfo(acquisition, context.CancellationToken).Type?.Name}' with a using declaration '{name}'",
+                            ct => DiscardedReceiver.DeclareAsync(context.Document, root, acquisition, before, name, ct),
+                            UsingVarForReceiverKey),
+                        diagnostic);
+                }
+
                 return;
             }
 

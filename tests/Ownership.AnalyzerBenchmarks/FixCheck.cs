@@ -25,7 +25,7 @@ namespace Ownership.AnalyzerBenchmarks;
 /// </summary>
 internal static class FixCheck
 {
-    public static async Task<int> RunAsync(CSharpCompilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions options, int perRule)
+    public static async Task<int> RunAsync(CSharpCompilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions options, int perRule, string[]? only = null)
     {
         using var workspace = new AdhocWorkspace();
         var projectId = ProjectId.CreateNewId("Scanned");
@@ -58,7 +58,7 @@ internal static class FixCheck
         {
             var counts = tally[fix.GetType().Name] = new int[6];
             var offered = diagnostics
-                .Where(d => fix.FixableDiagnosticIds.Contains(d.Id) && d.Location.IsInSource)
+                .Where(d => fix.FixableDiagnosticIds.Contains(d.Id) && d.Location.IsInSource && (only is null || only.Contains(d.Id)))
                 .OrderBy(d => d.Location.SourceTree!.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start)
                 .GroupBy(d => d.Id)
                 .SelectMany(g => g.Take(perRule));

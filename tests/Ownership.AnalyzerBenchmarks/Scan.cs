@@ -39,7 +39,9 @@ internal static class Scan
         if (fix >= 0)
         {
             var perRule = fix + 1 < args.Length && int.TryParse(args[fix + 1], out var n) ? n : 20;
-            return FixCheck.RunAsync(compilation, AnalyzerSets.OwnershipBuildIn(AppContext.BaseDirectory), options, perRule).GetAwaiter().GetResult();
+            // --only OWN003,OWN008: check those rules' fixes alone (to reach deep into one rule's reports).
+            var only = Array.IndexOf(args, "--only") is var at && at >= 0 && at + 1 < args.Length ? args[at + 1].Split(',') : null;
+            return FixCheck.RunAsync(compilation, AnalyzerSets.OwnershipBuildIn(AppContext.BaseDirectory), options, perRule, only).GetAwaiter().GetResult();
         }
 
         var thisBuild = Analyze(compilation, AnalyzerSets.OwnershipBuildIn(AppContext.BaseDirectory), options);

@@ -277,6 +277,48 @@ public class OWN003CodeFixTests
 
     public static TheoryData<string> Unsafe => new()
     {
+        // A discarded receiver inside a lambda: the lambda may run many times, or never.
+        """
+        Func<int> M()
+        {
+            Func<int> read = () => {|OWN003:Api.Open()|}.Value;
+            return read;
+        }
+        """,
+        // A discarded receiver on one branch of ?: or after &&: created only on that branch.
+        """
+        int M(bool open)
+        {
+            var n = open ? {|OWN003:Api.Open()|}.Value : 0;
+            return n;
+        }
+        """,
+        """
+        bool M(bool open)
+        {
+            var ok = open && {|OWN003:Api.Open()|}.Value > 0;
+            return ok;
+        }
+        """,
+        // A discarded receiver in an if's condition: not a statement a declaration can go before, as the fix writes it.
+        """
+        void M()
+        {
+            if ({|OWN003:Api.Open()|}.Value > 0)
+            {
+                Console.WriteLine();
+            }
+        }
+        """,
+        // A discarded receiver made from a variable its own statement declares.
+        """
+        static int Take(out Handle h) { h = new Handle(); return 1; }
+        int M()
+        {
+            var n = Take(out var h) + {|OWN003:new Holder(h)|}.Value;
+            return n;
+        }
+        """,
         // Discarded result: no variable to release.
         """
         void M()
@@ -322,7 +364,83 @@ public class OWN003CodeFixTests
 
     [Theory]
     [MemberData(nameof(Unsafe))]
-    public Task No_fix_where_it_would_be_unsafe(string members) => Verify.VerifyNoFixAsync(FixTestCode.Members(members));
+    public Task No_fix_where_it_would_be_unsafe(string members) => Verify.VerifyNoFixAsync(FixTestCode.Members(members, Holder));
+
+    /// <summary>An owned disposable made from a handle it does not take.</summary>
+    private const string Holder = """
+        [Owned]
+        public sealed class Holder : IDisposable
+        {
+            public Holder(Handle h) => Value = h.Value;
+            public int Value { get; }
+            public void Dispose() { }
+        }
+
+        """;
+
+    [Fact]
+    public Task Discarded_receiver_in_a_declaration_gets_a_using_declaration() =>
+        Verify.VerifyCodeFixAsync(
+            FixTestCode.Members("""
+                int M()
+                {
+                    // the value
+                    var n = {|OWN003:Api.Open()|}.Value + 1;
+                    return n;
+                }
+                """),
+            FixTestCode.Members("""
+                int M()
+                {
+                    // the value
+                    using var handle = Api.Open();
+                    var n = handle.Value + 1;
+                    return n;
+                }
+                """),
+            OWN003AddReleaseCodeFix.UsingVarForReceiverKey);
+
+    [Fact]
+    public Task Discarded_receiver_of_a_call_statement_and_of_a_return_get_using_declarations() =>
+        Verify.VerifyFixAllAsync(
+            FixTestCode.Members("""
+                int M(Handle handle)
+                {
+                    new Holder(handle).Dispose();
+                    {|OWN003:Api.Open()|}.Write(1);
+                    return {|OWN003:new Holder(handle)|}.Value;
+                }
+                """, Holder),
+            FixTestCode.Members("""
+                int M(Handle handle)
+                {
+                    new Holder(handle).Dispose();
+                    using var handle2 = Api.Open();
+                    handle2.Write(1);
+                    using var holder = new Holder(handle);
+                    return holder.Value;
+                }
+                """, Holder));
+
+    [Fact]
+    public Task Discarded_receiver_fix_is_titled_with_the_type_and_the_name() =>
+        Verify.VerifyOneFixAsync(
+            FixTestCode.Members("""
+                int M() => 0;
+                int N()
+                {
+                    return {|OWN003:new Holder(new Handle())|}.Value;
+                }
+                """, Holder),
+            FixTestCode.Members("""
+                int M() => 0;
+                int N()
+                {
+                    using var holder = new Holder(new Handle());
+                    return holder.Value;
+                }
+                """, Holder),
+            "Dispose the 'Holder' with a using declaration 'holder'");
 
     /// <summary>A reader that takes ownership of the handle it reads, as <c>BinaryReader</c> does of its stream.</summary>
     private const string Reader = """
