@@ -26,7 +26,7 @@ namespace Ownership.CodeFixes
             if (acquisition.Parent is not MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } member ||
                 member.Expression != acquisition ||
                 ((CSharpParseOptions)acquisition.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp8 ||
-                !IsDisposable(model.GetTypeInfo(acquisition, cancellationToken).Type, model))
+                !FixSupport.IsIDisposable(model.GetTypeInfo(acquisition, cancellationToken).Type, model.Compilation))
             {
                 return null;
             }
@@ -107,13 +107,6 @@ namespace Ownership.CodeFixes
 
             var newRoot = root.ReplaceNode(block, block.WithStatements(SyntaxFactory.List(statements)));
             return FixSupport.CleanUpAsync(document.WithSyntaxRoot(newRoot), cancellationToken);
-        }
-
-        private static bool IsDisposable(ITypeSymbol? type, SemanticModel model)
-        {
-            var disposable = model.Compilation.GetSpecialType(SpecialType.System_IDisposable);
-            return type is not null &&
-                   (SymbolEqualityComparer.Default.Equals(type, disposable) || type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default));
         }
 
         /// <summary>

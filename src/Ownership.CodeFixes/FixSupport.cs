@@ -143,6 +143,14 @@ namespace Ownership.CodeFixes
         private static IMethodSymbol? Bind(InvocationExpressionSyntax invocation, SemanticModel model, int position) =>
             model.GetSpeculativeSymbolInfo(position, invocation, SpeculativeBindingOption.BindAsExpression).Symbol as IMethodSymbol;
 
+        /// <summary>True when <paramref name="type"/> is or implements <c>IDisposable</c>: a <c>using</c> declaration takes it.</summary>
+        public static bool IsIDisposable(ITypeSymbol? type, Compilation compilation)
+        {
+            var disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
+            return type is not null &&
+                   (SymbolEqualityComparer.Default.Equals(type, disposable) || type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default));
+        }
+
         /// <summary>The expression a diagnostic's span covers, outside any parentheses and casts around it.</summary>
         public static ExpressionSyntax? Outermost(SyntaxNode? node)
         {

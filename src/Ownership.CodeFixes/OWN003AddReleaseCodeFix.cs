@@ -231,9 +231,7 @@ namespace Ownership.CodeFixes
                 return false;
             }
 
-            var disposable = model.Compilation.GetSpecialType(SpecialType.System_IDisposable);
-            return local.Type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default) ||
-                   SymbolEqualityComparer.Default.Equals(local.Type, disposable);
+            return FixSupport.IsIDisposable(local.Type, model.Compilation);
         }
 
         private static Task<Document> UseUsingDeclarationAsync(Document document, SyntaxNode root, BlockSyntax block, LocalDeclarationStatementSyntax statement, List<StatementSyntax> removable)
