@@ -437,17 +437,13 @@ namespace Ownership.Analyzers.Rules
             }
 
             /// <summary>
-            /// An override that a base type's release calls: <c>ReleaseHandle</c> (SafeHandle, CriticalHandle), <c>Close</c>
-            /// (Stream, TextReader, TextWriter), or a method the base type's own parameterless <c>Dispose</c> calls by name
-            /// (<c>protected abstract void Release()</c>). This type's release code lives there.
-            /// </summary>
-            /// <summary>
             /// The release method a base type lets this one override: <c>Dispose(bool)</c>, or a virtual <c>Dispose()</c>;
             /// null when no base type is disposable that way.
             /// </summary>
             private static string? BaseReleaseMethod(INamedTypeSymbol type)
             {
-                var overridable = new List<IMethodSymbol>();
+                var withFlag = false;
+                var plain = false;
                 for (var current = type.BaseType; current is not null; current = current.BaseType)
                 {
                     foreach (var member in current.GetMembers("Dispose"))
@@ -455,16 +451,21 @@ namespace Ownership.Analyzers.Rules
                         if (member is IMethodSymbol { IsStatic: false, DeclaredAccessibility: not Accessibility.Private } dispose &&
                             (dispose.IsVirtual || dispose.IsAbstract || dispose.IsOverride))
                         {
-                            overridable.Add(dispose);
+                            var parameters = dispose.Parameters;
+                            withFlag |= parameters.Length == 1 && parameters[0].Type.SpecialType == SpecialType.System_Boolean;
+                            plain |= parameters.Length == 0;
                         }
                     }
                 }
 
-                return overridable.Any(m => m.Parameters.Length == 1 && m.Parameters[0].Type.SpecialType == SpecialType.System_Boolean) ? "Dispose(bool)"
-                    : overridable.Any(m => m.Parameters.Length == 0) ? "Dispose()"
-                    : null;
+                return withFlag ? "Dispose(bool)" : plain ? "Dispose()" : null;
             }
 
+            /// <summary>
+            /// An override that a base type's release calls: <c>ReleaseHandle</c> (SafeHandle, CriticalHandle), <c>Close</c>
+            /// (Stream, TextReader, TextWriter), or a method the base type's own parameterless <c>Dispose</c> calls by name
+            /// (<c>protected abstract void Release()</c>). This type's release code lives there.
+            /// </summary>
             private static bool IsReleaseHook(IMethodSymbol method)
             {
                 if (!method.IsOverride || method.Parameters.Length != 0 || method.OverriddenMethod?.ContainingType is not { } declaringBase)
