@@ -21,12 +21,12 @@ namespace Ownership.CodeFixes
         /// C# 8 and a block, and the value must be created exactly once each time the statement runs, from names
         /// declared before it.
         /// </summary>
-        public static StatementSyntax? StatementFor(ExpressionSyntax acquisition, SemanticModel model, CancellationToken cancellationToken)
+        public static StatementSyntax? StatementFor(ExpressionSyntax acquisition, ITypeSymbol? type, SemanticModel model, CancellationToken cancellationToken)
         {
             if (acquisition.Parent is not MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } member ||
                 member.Expression != acquisition ||
                 ((CSharpParseOptions)acquisition.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp8 ||
-                !FixSupport.IsIDisposable(model.GetTypeInfo(acquisition, cancellationToken).Type, model.Compilation))
+                !FixSupport.IsIDisposable(type, model.Compilation))
             {
                 return null;
             }
@@ -49,9 +49,8 @@ namespace Ownership.CodeFixes
         }
 
         /// <summary>A name for the variable: the type's name in camel case, made unique in the member.</summary>
-        public static string NameFor(ExpressionSyntax acquisition, StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
+        public static string NameFor(ITypeSymbol? type, StatementSyntax statement, SemanticModel model)
         {
-            var type = model.GetTypeInfo(acquisition, cancellationToken).Type;
             var name = CamelCase(type?.Name ?? string.Empty);
             if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ||
                 SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None)

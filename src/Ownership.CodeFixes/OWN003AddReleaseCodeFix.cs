@@ -95,13 +95,14 @@ namespace Ownership.CodeFixes
             if (variableName is null)
             {
                 // A value no variable holds: a disposable created to call one member on it can get one.
+                var type = model.GetTypeInfo(acquisition, context.CancellationToken).Type;
                 if (FixSupport.IsDisposable(diagnostic) &&
-                    DiscardedReceiver.StatementFor(acquisition, model, context.CancellationToken) is { } before)
+                    DiscardedReceiver.StatementFor(acquisition, type, model, context.CancellationToken) is { } before)
                 {
-                    var name = DiscardedReceiver.NameFor(acquisition, before, model, context.CancellationToken);
+                    var name = DiscardedReceiver.NameFor(type, before, model);
                     context.RegisterCodeFix(
                         CodeAction.Create(
-                            $"Dispose the '{model.GetTypeInfo(acquisition, context.CancellationToken).Type?.Name}' with a using declaration '{name}'",
+                            $"Dispose the '{type?.Name}' with a using declaration '{name}'",
                             ct => DiscardedReceiver.DeclareAsync(context.Document, root, acquisition, before, name, ct),
                             UsingVarForReceiverKey),
                         diagnostic);

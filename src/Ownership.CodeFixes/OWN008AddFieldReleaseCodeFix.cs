@@ -126,7 +126,7 @@ namespace Ownership.CodeFixes
                     // A type that is already disposable (through a base class, or an interface it lists) gets no second
                     // IDisposable: a new Dispose would hide the one its users call.
                     if (typeSymbol.GetMembers("Dispose").Any() || type is InterfaceDeclarationSyntax ||
-                        typeSymbol.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable))
+                        FixSupport.IsIDisposable(typeSymbol, model.Compilation))
                     {
                         continue;
                     }
