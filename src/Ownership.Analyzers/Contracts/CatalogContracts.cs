@@ -8,13 +8,13 @@ using Microsoft.CodeAnalysis;
 namespace Ownership.Analyzers.Contracts
 {
     /// <summary>
-    /// The built-in catalog resolved against one compilation a name at a time. Finding a line's member
-    /// (<see cref="DocumentationCommentId"/>) is the costly part of the catalog, so a line is resolved only when a member
-    /// of its name is asked about: a compilation pays for the catalog members it uses, not for all of them.
+    /// The built-in catalog resolved against one compilation a key (a type's name and a member's) at a time. Finding a
+    /// line's member (<see cref="DocumentationCommentId"/>) is the costly part of the catalog, so a line is resolved only
+    /// when a member of its key is asked about: a compilation pays for the catalog members it uses, not for all of them.
     /// </summary>
     internal sealed class CatalogContracts
     {
-        private const string ConstructorSuffix = ".ctor";
+        private const string ConstructorName = "ctor";
 
         private readonly Compilation compilation;
         private readonly ImmutableArray<ContractLine> lines;
@@ -48,8 +48,8 @@ namespace Ownership.Analyzers.Contracts
             {
                 if (line.MemberId.StartsWith("M:", StringComparison.Ordinal))
                 {
-                    var key = KeyOf(line.MemberId);
-                    yield return key.EndsWith(ConstructorSuffix, StringComparison.Ordinal) ? WellKnownMemberNames.InstanceConstructorName : key;
+                    var (_, member) = Split(line.MemberId);
+                    yield return member == "#ctor" ? WellKnownMemberNames.InstanceConstructorName : WithoutArity(member);
                 }
             }
         }
@@ -106,28 +106,46 @@ namespace Ownership.Analyzers.Contracts
         }
 
         /// <summary>
-        /// What a member is looked up under: its name, or for a constructor its type's name and <c>.ctor</c> (a catalog
-        /// of stream wrappers lists dozens of constructors, and a call names only one type).
+        /// What a member is looked up under: its type's name and its own (<c>Marshal.Copy</c>, <c>StreamReader.ctor</c>
+        /// for a constructor), so that a call to <c>Array.Copy</c> or a user's <c>Close</c> resolves none of the lines
+        /// of <c>Marshal.Copy</c> or <c>Stream.Close</c>. A type is looked up under its name.
         /// </summary>
         internal static string KeyOf(ISymbol symbol)
         {
-            return symbol is IMethodSymbol { MethodKind: MethodKind.Constructor, ContainingType: { } type } ? type.Name + ConstructorSuffix : symbol.Name;
+            if (symbol is ITypeSymbol || symbol.ContainingType is not { } type)
+            {
+                return symbol.Name;
+            }
+
+            return type.Name + "." + (symbol is IMethodSymbol { MethodKind: MethodKind.Constructor } ? ConstructorName : symbol.Name);
         }
 
         /// <summary>The same key from a documentation-comment ID: <c>M:System.IO.StreamReader.#ctor(System.IO.Stream)</c> is <c>StreamReader.ctor</c>.</summary>
         internal static string KeyOf(string memberId)
         {
+            var (type, member) = Split(memberId);
+            if (memberId.StartsWith("T:", StringComparison.Ordinal) || type is null)
+            {
+                return WithoutArity(member);
+            }
+
+            return WithoutArity(type) + "." + (member == "#ctor" ? ConstructorName : WithoutArity(member));
+        }
+
+        /// <summary>The last two names of an ID before its parameters: <c>(List`1, Add)</c>, or <c>(null, name)</c> for a name alone.</summary>
+        private static (string? Type, string Member) Split(string memberId)
+        {
             var end = memberId.IndexOf('(');
             var name = memberId.Substring(2, (end < 0 ? memberId.Length : end) - 2);
             var dot = name.LastIndexOf('.');
-            var last = name.Substring(dot + 1);
-            if (last == "#ctor" && dot > 0)
+            var member = name.Substring(dot + 1);
+            if (dot <= 0)
             {
-                var previous = name.LastIndexOf('.', dot - 1);
-                return WithoutArity(name.Substring(previous + 1, dot - previous - 1)) + ConstructorSuffix;
+                return (null, member);
             }
 
-            return WithoutArity(last);
+            var previous = name.LastIndexOf('.', dot - 1);
+            return (name.Substring(previous + 1, dot - previous - 1), member);
         }
 
         private static string WithoutArity(string name)

@@ -42,10 +42,12 @@ namespace Ownership.Analyzers.Contracts
         private readonly ConcurrentDictionary<ISymbol, ValueContract> valueCache = new ConcurrentDictionary<ISymbol, ValueContract>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, bool> disposableCache = new ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IAssemblySymbol, bool> annotatedAssemblies = new ConcurrentDictionary<IAssemblySymbol, bool>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<SyntaxTree, TreeOptions> treeOptions = new ConcurrentDictionary<SyntaxTree, TreeOptions>();
         private readonly HashSet<string> namesWithContracts;
         private readonly Func<IMethodSymbol, MethodContract> computeMethod;
         private readonly Func<ISymbol, ValueContract> computeMember;
         private readonly Func<ITypeSymbol, bool> computeIsDisposable;
+        private readonly Func<SyntaxTree, TreeOptions> readTreeOptions;
         private readonly AnalyzerOptions options;
         private readonly INamedTypeSymbol? disposable;
         private readonly INamedTypeSymbol? asyncDisposable;
@@ -61,6 +63,7 @@ namespace Ownership.Analyzers.Contracts
             computeMethod = ComputeMethod;
             computeMember = ComputeMember;
             computeIsDisposable = ComputeIsDisposable;
+            readTreeOptions = ReadTreeOptions;
             this.options = options;
             this.fileMethods = fileMethods;
             this.fileValues = fileValues;
@@ -146,11 +149,24 @@ namespace Ownership.Analyzers.Contracts
                    (options.AdditionalFiles == other.AdditionalFiles && ReferenceEquals(options.AnalyzerConfigOptionsProvider, other.AnalyzerConfigOptionsProvider));
         }
 
-        /// <summary>Reads an <c>.editorconfig</c> option for <paramref name="tree"/> (<c>true</c>/<c>false</c>).</summary>
-        public bool IsOptionOn(SyntaxTree tree, string key)
+        /// <summary>
+        /// The <c>.editorconfig</c> options of <paramref name="tree"/>, read once per tree: every body asks, and each read
+        /// is two case-insensitive lookups per key.
+        /// </summary>
+        internal TreeOptions OptionsOf(SyntaxTree tree)
         {
-            var treeOptions = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
-            if (treeOptions.TryGetValue(key, out var value) || options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(key, out value))
+            return treeOptions.GetOrAdd(tree, readTreeOptions);
+        }
+
+        private TreeOptions ReadTreeOptions(SyntaxTree tree)
+        {
+            return new TreeOptions(IsOptionOn(tree, Options.TrackAllDisposables), IsOptionOn(tree, Options.LeaksOnExceptionPaths));
+        }
+
+        /// <summary>Reads an <c>.editorconfig</c> option for <paramref name="tree"/> (<c>true</c>/<c>false</c>).</summary>
+        private bool IsOptionOn(SyntaxTree tree, string key)
+        {
+            if (options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(key, out var value) || options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(key, out value))
             {
                 return string.Equals(value.Trim(), "true", System.StringComparison.OrdinalIgnoreCase);
             }

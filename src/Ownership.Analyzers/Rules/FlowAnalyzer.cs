@@ -59,19 +59,19 @@ namespace Ownership.Analyzers.Rules
                 return;
             }
 
-            var trackAllDisposables = contracts.IsOptionOn(tree, Options.TrackAllDisposables);
-            var scan = new RelevanceScan(contracts, trackAllDisposables);
+            var options = contracts.OptionsOf(tree);
+            var scan = new RelevanceScan(contracts, options.TrackAllDisposables);
             context.RegisterOperationAction(scan.Visit, RelevanceScan.Kinds);
             context.RegisterOperationBlockEndAction(end =>
             {
                 if (scan.MayHoldResources)
                 {
-                    AnalyzeBlock(end, contracts, tree, trackAllDisposables);
+                    AnalyzeBlock(end, contracts, options, scan);
                 }
             });
         }
 
-        private static void AnalyzeBlock(OperationBlockAnalysisContext context, ContractProvider contracts, SyntaxTree tree, bool trackAllDisposables)
+        private static void AnalyzeBlock(OperationBlockAnalysisContext context, ContractProvider contracts, TreeOptions options, RelevanceScan scan)
         {
             if (GeneratedTypes.IsCompilerGenerated(context.OwningSymbol.ContainingType))
             {
@@ -90,24 +90,23 @@ namespace Ownership.Analyzers.Rules
 
                 analyzed = root;
                 var graph = context.GetControlFlowGraph(block);
-                var captured = CapturedNames(root.Syntax, out var hasLambdas);
                 var reporter = new FlowDiagnostics(context.ReportDiagnostic, contracts);
-                var settings = new FlowSettings(captured, contracts.IsOptionOn(tree, Options.LeaksOnExceptionPaths), trackAllDisposables);
-                AnalyzeGraph(graph, context.OwningSymbol as IMethodSymbol, contracts, reporter, settings, hasLambdas, context);
+                var settings = new FlowSettings(CapturedNames(scan.Functions, root.Syntax), options.LeaksOnExceptionPaths, options.TrackAllDisposables);
+                AnalyzeGraph(graph, context.OwningSymbol as IMethodSymbol, contracts, reporter, settings, scan, context);
             }
         }
 
-        private static void AnalyzeGraph(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, FlowDiagnostics reporter, FlowSettings settings, bool hasLambdas, OperationBlockAnalysisContext context)
+        private static void AnalyzeGraph(ControlFlowGraph graph, IMethodSymbol? method, ContractProvider contracts, FlowDiagnostics reporter, FlowSettings settings, RelevanceScan scan, OperationBlockAnalysisContext context)
         {
             BodyAnalysis.Run(graph, method, contracts, reporter, settings, context.CancellationToken);
 
             foreach (var localFunction in graph.LocalFunctions)
             {
                 var nested = graph.GetLocalFunctionControlFlowGraph(localFunction, context.CancellationToken);
-                AnalyzeGraph(nested, localFunction, contracts, reporter, Nested(settings, nested), hasLambdas, context);
+                AnalyzeGraph(nested, localFunction, contracts, reporter, Nested(settings, nested, scan), scan, context);
             }
 
-            if (!hasLambdas)
+            if (!scan.HasLambdas)
             {
                 // No lambda in the body's syntax: no need to walk every operation looking for one.
                 return;
@@ -118,7 +117,7 @@ namespace Ownership.Analyzers.Rules
                 foreach (var lambda in LambdasIn(block))
                 {
                     var nested = graph.GetAnonymousFunctionControlFlowGraph(lambda, context.CancellationToken);
-                    AnalyzeGraph(nested, lambda.Symbol, contracts, reporter, Nested(settings, nested), hasLambdas, context);
+                    AnalyzeGraph(nested, lambda.Symbol, contracts, reporter, Nested(settings, nested, scan), scan, context);
                 }
             }
         }
@@ -127,9 +126,9 @@ namespace Ownership.Analyzers.Rules
         /// The settings of a lambda's or local function's own body: the names its nested lambdas use. What it shares with
         /// the enclosing body, BodyAnalysis tells by symbol (a variable declared outside it).
         /// </summary>
-        private static FlowSettings Nested(FlowSettings settings, ControlFlowGraph nested)
+        private static FlowSettings Nested(FlowSettings settings, ControlFlowGraph nested, RelevanceScan scan)
         {
-            return new FlowSettings(CapturedNames(nested.OriginalOperation.Syntax, out _), settings.LeaksOnExceptionPaths, settings.TrackAllDisposables);
+            return new FlowSettings(CapturedNames(scan.Functions, nested.OriginalOperation.Syntax), settings.LeaksOnExceptionPaths, settings.TrackAllDisposables);
         }
 
         /// <summary>The lambdas a block's operations and branch value create (the tests walk bodies as this analyzer does).</summary>
@@ -180,23 +179,26 @@ namespace Ownership.Analyzers.Rules
             return root;
         }
 
-        /// <summary>Names used inside the lambdas and local functions within <paramref name="body"/>: variables they may release or keep behind our back.</summary>
-        private static HashSet<string> CapturedNames(SyntaxNode body, out bool hasLambdas)
+        /// <summary>
+        /// Names used inside the lambdas and local functions within <paramref name="body"/> (of the scan's
+        /// <paramref name="functions"/>, those <paramref name="body"/> contains): variables they may release or keep
+        /// behind our back. Only those functions' syntax is walked, not the whole body's.
+        /// </summary>
+        private static HashSet<string> CapturedNames(IReadOnlyList<SyntaxNode> functions, SyntaxNode body)
         {
             var names = new HashSet<string>();
-            hasLambdas = false;
-            foreach (var node in body.DescendantNodes())
+            foreach (var function in functions)
             {
-                // Query clauses are lambdas too, in the operation tree.
-                hasLambdas |= node is AnonymousFunctionExpressionSyntax || node is QueryExpressionSyntax;
-                if (node is AnonymousFunctionExpressionSyntax || node is LocalFunctionStatementSyntax)
+                if (function == body || function.SyntaxTree != body.SyntaxTree || !body.Span.Contains(function.Span))
                 {
-                    foreach (var identifier in node.DescendantNodes())
+                    continue;
+                }
+
+                foreach (var node in function.DescendantNodes())
+                {
+                    if (node is IdentifierNameSyntax name)
                     {
-                        if (identifier is IdentifierNameSyntax name)
-                        {
-                            names.Add(name.Identifier.ValueText);
-                        }
+                        names.Add(name.Identifier.ValueText);
                     }
                 }
             }

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,8 +17,13 @@ namespace Ownership.Analyzers.Rules
     /// </summary>
     internal sealed class RelevanceScan
     {
-        /// <summary>The kinds <see cref="Visit"/> looks at; <see cref="OperationKind.None"/> for <c>fixed</c> statements.</summary>
+        /// <summary>
+        /// The kinds <see cref="Visit"/> looks at; <see cref="OperationKind.None"/> for <c>fixed</c> statements. Lambdas and
+        /// local functions are noted whether or not the body is relevant (<see cref="Functions"/>).
+        /// </summary>
         public static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
+            OperationKind.AnonymousFunction,
+            OperationKind.LocalFunction,
             OperationKind.FieldReference,
             OperationKind.None,
             OperationKind.Invocation,
@@ -40,6 +47,7 @@ namespace Ownership.Analyzers.Rules
         private IParameterSymbol? lastParameter;
         private IMethodSymbol? lastOwner;
         private MethodContract? lastContract;
+        private List<SyntaxNode>? functions;
 
         public RelevanceScan(ContractProvider contracts, bool trackAllDisposables)
         {
@@ -50,10 +58,32 @@ namespace Ownership.Analyzers.Rules
         /// <summary>True when something seen makes the body worth a flow graph.</summary>
         public bool MayHoldResources => relevant || (invalidates && mayBorrow);
 
+        /// <summary>True when the declaration has a lambda, a query clause among them.</summary>
+        public bool HasLambdas { get; private set; }
+
+        /// <summary>The lambdas and local functions written in the declaration, nested ones too (query clauses are not).</summary>
+        public IReadOnlyList<SyntaxNode> Functions => (IReadOnlyList<SyntaxNode>?)functions ?? Array.Empty<SyntaxNode>();
+
         /// <summary>Looks at one operation of the body, of one of the <see cref="Kinds"/>.</summary>
         public void Visit(OperationAnalysisContext context)
         {
-            if (!relevant && IsRelevant(context.Operation))
+            var operation = context.Operation;
+            switch (operation.Kind)
+            {
+                case OperationKind.AnonymousFunction:
+                    HasLambdas = true;
+                    if (operation.Syntax is AnonymousFunctionExpressionSyntax)
+                    {
+                        (functions ??= new List<SyntaxNode>()).Add(operation.Syntax);
+                    }
+
+                    return;
+                case OperationKind.LocalFunction:
+                    (functions ??= new List<SyntaxNode>()).Add(operation.Syntax);
+                    return;
+            }
+
+            if (!relevant && IsRelevant(operation))
             {
                 relevant = true;
             }

@@ -508,7 +508,7 @@ namespace Ownership.Analyzers.Rules
                 {
                     IInvocationOperation invocation => contracts.GetMethod(invocation.TargetMethod).Return.Kind == ContractKind.Owned,
                     IObjectCreationOperation { Constructor: { } constructor } creation => contracts.GetMethod(constructor).Return.Kind == ContractKind.Owned ||
-                        (contracts.IsDisposableToTrack(creation.Type) && contracts.IsOptionOn(tree, Options.TrackAllDisposables)),
+                        (contracts.IsDisposableToTrack(creation.Type) && contracts.OptionsOf(tree).TrackAllDisposables),
                     _ => false,
                 };
             }

@@ -94,11 +94,13 @@ public class ContractTests
     [Theory]
     [InlineData("M:System.IO.StreamReader.#ctor(System.IO.Stream)", "StreamReader.ctor")]
     [InlineData("M:System.Span`1.#ctor(System.Void*,System.Int32)", "Span.ctor")]
-    [InlineData("M:System.Runtime.InteropServices.CollectionsMarshal.AsSpan``1(System.Collections.Generic.List{``0})", "AsSpan")]
-    [InlineData("M:System.Buffers.ArrayPool`1.Rent(System.Int32)", "Rent")]
+    [InlineData("M:System.Runtime.InteropServices.CollectionsMarshal.AsSpan``1(System.Collections.Generic.List{``0})", "CollectionsMarshal.AsSpan")]
+    [InlineData("M:System.Buffers.ArrayPool`1.Rent(System.Int32)", "ArrayPool.Rent")]
+    [InlineData("M:System.Runtime.InteropServices.Marshal.Copy(System.IntPtr,System.Byte[],System.Int32,System.Int32)", "Marshal.Copy")]
     [InlineData("T:System.Runtime.InteropServices.GCHandle", "GCHandle")]
-    [InlineData("M:System.Collections.Generic.List`1.set_Capacity(System.Int32)", "set_Capacity")]
-    public void Catalog_keys_are_the_member_name_or_the_constructed_type(string id, string key)
+    [InlineData("M:System.Collections.Generic.List`1.set_Capacity(System.Int32)", "List.set_Capacity")]
+    [InlineData("M:Outer.Inner`2.Free(System.IntPtr)", "Inner.Free")]
+    public void Catalog_keys_are_the_type_and_member_names(string id, string key)
     {
         Assert.Equal(key, CatalogContracts.KeyOf(id));
     }
@@ -107,7 +109,8 @@ public class ContractTests
     public void Members_named_like_catalog_members_have_no_catalog_contract()
     {
         // A user's method of a catalog name, whatever its signature (function pointers, dynamic, tuples, refs, missing
-        // types), has no catalog contract, and looking it up throws nothing.
+        // types), has no catalog contract, and looking it up throws nothing. The types named like catalog types have
+        // their lines resolved and compared with them.
         var source = """
             using System;
             using System.Collections.Generic;
@@ -116,6 +119,22 @@ public class ContractTests
                 public static unsafe class NativeHeap
                 {
                     public static void* Alloc(nuint size) => null;
+                }
+            }
+
+            namespace Mine
+            {
+                public static unsafe class NativeMemory
+                {
+                    public static void* Alloc(nuint size) => null;
+                    public static void Free(void* block) { }
+                    public static void Free(delegate* unmanaged<void*, void> release, void* block) { }
+                }
+
+                public class ArrayPool<T>
+                {
+                    public T[] Rent(Missing missing) => null;
+                    public void Return(dynamic item, (int Id, string Name) pair, ref int count, in long total, out byte flag) { flag = 0; }
                 }
             }
 
