@@ -206,7 +206,10 @@ namespace Ownership.Analyzers.Rules
                 var contract = contracts.GetMethod(target);
                 if (invocation.Instance is null || invocation.Instance is IInstanceReferenceOperation)
                 {
-                    if (SymbolEqualityComparer.Default.Equals(target.ContainingType.OriginalDefinition, type.OriginalDefinition))
+                    // A helper of this type, or a base type's method run on this object, which may call back into an
+                    // override of this type (Reachable follows those by name).
+                    if (SymbolEqualityComparer.Default.Equals(target.ContainingType.OriginalDefinition, type.OriginalDefinition) ||
+                        (!target.IsStatic && IsBaseType(target.ContainingType)))
                     {
                         calls.TryAdd((caller, target.OriginalDefinition), true);
                     }
@@ -392,7 +395,12 @@ namespace Ownership.Analyzers.Rules
                 return BackingFields.Declared(field).Name;
             }
 
-            /// <summary>The release method and every method of this type it calls on <c>this</c>, transitively.</summary>
+            /// <summary>
+            /// The release method and every method of this type it calls on <c>this</c>, transitively; through a base
+            /// type's method it calls, the overrides of this type that method calls by name (SqlClient's
+            /// <c>Dispose</c> calls the base's <c>DecrementPendingCallbacks</c>, which calls the abstract
+            /// <c>FreeGcHandle</c> this type overrides to free its handle).
+            /// </summary>
             private IEnumerable<ISymbol> Reachable(IMethodSymbol start)
             {
                 var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { start };
@@ -408,9 +416,78 @@ namespace Ownership.Analyzers.Rules
                             pending.Push(call.Callee);
                         }
                     }
+
+                    if (current is IMethodSymbol method && !SymbolEqualityComparer.Default.Equals(method.ContainingType, type))
+                    {
+                        foreach (var reached in CalledByName(method))
+                        {
+                            if (seen.Add(reached))
+                            {
+                                pending.Push(reached);
+                            }
+                        }
+                    }
                 }
 
                 return seen;
+            }
+
+            /// <summary>
+            /// What a base type's <paramref name="method"/> (from its source) calls on this object by name (<c>Free()</c>,
+            /// <c>this.Free()</c>): this type's overrides of that name, and the base types' own methods of that name,
+            /// whose source is followed in turn. A base type from metadata has no source: nothing is followed there.
+            /// </summary>
+            private IEnumerable<IMethodSymbol> CalledByName(IMethodSymbol method)
+            {
+                foreach (var reference in method.DeclaringSyntaxReferences)
+                {
+                    foreach (var node in reference.GetSyntax().DescendantNodes())
+                    {
+                        var name = node switch
+                        {
+                            InvocationExpressionSyntax { Expression: SimpleNameSyntax simple } => simple.Identifier.ValueText,
+                            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } } => member.Identifier.ValueText,
+                            _ => null,
+                        };
+                        if (name is null)
+                        {
+                            continue;
+                        }
+
+                        foreach (var candidate in type.GetMembers(name))
+                        {
+                            if (candidate is IMethodSymbol { IsOverride: true } hook)
+                            {
+                                yield return hook;
+                            }
+                        }
+
+                        for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
+                        {
+                            foreach (var candidate in baseType.OriginalDefinition.GetMembers(name))
+                            {
+                                if (candidate is IMethodSymbol { IsStatic: false, IsAbstract: false } inherited && !inherited.DeclaringSyntaxReferences.IsEmpty)
+                                {
+                                    yield return inherited;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            /// <summary>True when <paramref name="candidate"/> is a base type of this type (any construction of it).</summary>
+            private bool IsBaseType(INamedTypeSymbol candidate)
+            {
+                for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(baseType.OriginalDefinition, candidate.OriginalDefinition))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
 
             private bool IsReleaseMethod(IMethodSymbol method)

@@ -329,6 +329,26 @@ public class OWN008FieldNotReleasedTests
             private byte* b = (byte*)NativeMemory.Alloc(8);
         }
         """,
+        // Dispose calls a base type's method, which calls overrides of this type: none of them frees the handle.
+        """
+        public abstract class StateObject
+        {
+            protected abstract void Trace(string message);
+            protected virtual void FreeGcHandle() { }
+            internal void Shutdown()
+            {
+                Trace("shutdown");
+                base.ToString();
+            }
+        }
+        public sealed class NativeStateObject : StateObject, IDisposable
+        {
+            [Owned("gchandle")] private GCHandle _gcHandle = GCHandle.Alloc(new object());
+            public void {|OWN008:Dispose|}() => Shutdown();
+            protected override void Trace(string message) => Console.WriteLine(message);
+            protected override void FreeGcHandle() => _gcHandle.Free();
+        }
+        """,
     };
 
     public static TheoryData<string> Silent => new()
@@ -490,6 +510,32 @@ public class OWN008FieldNotReleasedTests
             protected override void Release()
             {
                 if (_handle.IsAllocated) _handle.Free();
+            }
+        }
+        """,
+        // Dispose calls a base type's method, which calls an abstract method this type overrides to free the handle
+        // (SqlClient's TdsParserStateObjectNative: Dispose, DecrementPendingCallbacks, FreeGcHandle), through a second
+        // base method and this.
+        """
+        public abstract class StateObject
+        {
+            private int _pending;
+            protected abstract void FreeGcHandle(int remaining, bool release);
+            internal int DecrementPendingCallbacks(bool release)
+            {
+                var remaining = --_pending;
+                Free(remaining, release);
+                return remaining;
+            }
+            private void Free(int remaining, bool release) => this.FreeGcHandle(remaining, release);
+        }
+        public sealed class NativeStateObject : StateObject, IDisposable
+        {
+            [Owned("gchandle")] private GCHandle _gcHandle = GCHandle.Alloc(new object());
+            public void Dispose() => DecrementPendingCallbacks(release: true);
+            protected override void FreeGcHandle(int remaining, bool release)
+            {
+                if ((remaining == 0 || release) && _gcHandle.IsAllocated) _gcHandle.Free();
             }
         }
         """,
