@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Ownership.CodeFixes
 {
@@ -74,7 +75,16 @@ namespace Ownership.CodeFixes
             return unique;
         }
 
-        /// <summary>The block with <c>using var name = acquisition;</c> before <paramref name="statement"/>, which uses the name.</summary>
+        /// <summary>
+        /// Marks the declarations this fix writes, so that a later one for the same statement keeps creation order:
+        /// Fix All works from the last report back, and a value created earlier in the statement goes before those.
+        /// </summary>
+        private static readonly SyntaxAnnotation Declared = new SyntaxAnnotation("Ownership.DiscardedReceiver");
+
+        /// <summary>
+        /// The block with <c>using var name = acquisition;</c> before <paramref name="statement"/>, which uses the name.
+        /// The declaration goes before those this fix wrote for values the statement creates after this one.
+        /// </summary>
         public static Task<Document> DeclareAsync(Document document, SyntaxNode root, ExpressionSyntax acquisition, StatementSyntax statement, string name, CancellationToken cancellationToken)
         {
             var block = (BlockSyntax)statement.Parent!;
@@ -85,27 +95,33 @@ namespace Ownership.CodeFixes
                             SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
                                 .WithInitializer(SyntaxFactory.EqualsValueClause(acquisition.WithoutTrivia())))))
                 .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword))
-                .WithAdditionalAnnotations(Formatter.Annotation);
+                .WithAdditionalAnnotations(Formatter.Annotation, Declared);
             var rewritten = statement.ReplaceNode(acquisition, SyntaxFactory.IdentifierName(name).WithTriviaFrom(acquisition));
 
-            // The statement's comments stay above the code, now the declaration's; the statement keeps its indentation.
-            var laidOut = FixSupport.OnLineBefore(declaration, statement).WithLeadingTrivia(statement.GetLeadingTrivia());
-            var statements = new List<StatementSyntax>();
-            foreach (var s in block.Statements)
+            var at = block.Statements.IndexOf(statement);
+            while (at > 0 && block.Statements[at - 1] is LocalDeclarationStatementSyntax earlier && earlier.HasAnnotation(Declared) &&
+                   IsUsedAfter(earlier, statement, acquisition))
             {
-                if (s == statement)
-                {
-                    statements.Add(laidOut);
-                    statements.Add(rewritten.WithLeadingTrivia(FixSupport.OnLineBefore(rewritten, statement).GetLeadingTrivia()));
-                }
-                else
-                {
-                    statements.Add(s);
-                }
+                at--;
             }
+
+            // The first statement's comments stay above the code, now the declaration's; the statements keep their indentation.
+            var first = block.Statements[at];
+            var statements = new List<StatementSyntax>(block.Statements);
+            statements[block.Statements.IndexOf(statement)] = rewritten;
+            statements[at] = FixSupport.OnLineBefore(statements[at], first);
+            statements.Insert(at, FixSupport.OnLineBefore(declaration, first).WithLeadingTrivia(first.GetLeadingTrivia()));
 
             var newRoot = root.ReplaceNode(block, block.WithStatements(SyntaxFactory.List(statements)));
             return FixSupport.CleanUpAsync(document.WithSyntaxRoot(newRoot), cancellationToken);
+        }
+
+        /// <summary>True when <paramref name="statement"/> names the variable <paramref name="declaration"/> declares after <paramref name="acquisition"/>.</summary>
+        private static bool IsUsedAfter(LocalDeclarationStatementSyntax declaration, StatementSyntax statement, ExpressionSyntax acquisition)
+        {
+            var name = declaration.Declaration.Variables[0].Identifier.ValueText;
+            return statement.DescendantNodes(TextSpan.FromBounds(acquisition.Span.End, statement.Span.End))
+                .Any(node => node is IdentifierNameSyntax identifier && identifier.SpanStart >= acquisition.Span.End && identifier.Identifier.ValueText == name);
         }
 
         /// <summary>

@@ -11,6 +11,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 using Ownership.Analyzers.Contracts;
 using Ownership.Analyzers.Flow;
 
@@ -43,21 +44,43 @@ namespace Ownership.CodeFixes
         public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
 
         /// <summary>
-        /// Fixes a document's leaks one after another, the last first, each on the text the ones after it left. A leak
+        /// Fixes a document's leaks one after another, the last first, each on the text the ones before it left. A leak
         /// declared inside the block another leak's try wraps has an edit that overlaps that one: merged side by side,
-        /// as the batch fixer merges, one of the two was dropped. Fixing from the end keeps every earlier span in place.
+        /// as the batch fixer merges, one of the two was dropped. Each report's node is marked first and found again
+        /// by its mark, since a fix may insert text before a later report (a using declaration before the statement).
         /// </summary>
         private async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
         {
+            if (await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false) is not { } root)
+            {
+                return document;
+            }
+
+            var marks = new Dictionary<SyntaxNode, SyntaxAnnotation>();
+            var reports = new List<(Diagnostic Diagnostic, SyntaxAnnotation Mark, int Offset)>();
             foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start))
             {
-                var tree = await document.GetSyntaxTreeAsync(context.CancellationToken).ConfigureAwait(false);
-                if (tree is null)
+                var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+                if (!marks.TryGetValue(node, out var mark))
                 {
-                    break;
+                    marks.Add(node, mark = new SyntaxAnnotation());
                 }
 
-                var here = Diagnostic.Create(diagnostic.Descriptor, Location.Create(tree, diagnostic.Location.SourceSpan), diagnostic.Properties);
+                reports.Add((diagnostic, mark, diagnostic.Location.SourceSpan.Start - node.SpanStart));
+            }
+
+            document = document.WithSyntaxRoot(root.ReplaceNodes(marks.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(marks[original])));
+            foreach (var (diagnostic, mark, offset) in reports)
+            {
+                var tree = await document.GetSyntaxTreeAsync(context.CancellationToken).ConfigureAwait(false);
+                var node = tree is null ? null : (await tree.GetRootAsync(context.CancellationToken).ConfigureAwait(false)).GetAnnotatedNodes(mark).FirstOrDefault();
+                if (tree is null || node is null)
+                {
+                    continue;
+                }
+
+                var span = new TextSpan(node.SpanStart + offset, diagnostic.Location.SourceSpan.Length);
+                var here = Diagnostic.Create(diagnostic.Descriptor, Location.Create(tree, span), diagnostic.Properties);
                 var actions = new List<CodeAction>();
                 await RegisterCodeFixesAsync(new CodeFixContext(document, here, (action, _) => actions.Add(action), context.CancellationToken)).ConfigureAwait(false);
                 if (actions.FirstOrDefault(a => a.EquivalenceKey == context.CodeActionEquivalenceKey) is not { } chosen)

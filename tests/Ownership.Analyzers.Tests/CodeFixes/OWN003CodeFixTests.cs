@@ -423,6 +423,28 @@ public class OWN003CodeFixTests
                 """, Holder));
 
     [Fact]
+    public Task Discarded_receivers_of_one_statement_are_declared_in_creation_order() =>
+        Verify.VerifyFixAllAsync(
+            FixTestCode.Members("""
+                int M(Handle handle)
+                {
+                    // the total
+                    var n = {|OWN003:Api.Open()|}.Value + {|OWN003:new Holder(handle)|}.Value;
+                    return n;
+                }
+                """, Holder),
+            FixTestCode.Members("""
+                int M(Handle handle)
+                {
+                    // the total
+                    using var handle2 = Api.Open();
+                    using var holder = new Holder(handle);
+                    var n = handle2.Value + holder.Value;
+                    return n;
+                }
+                """, Holder));
+
+    [Fact]
     public Task Discarded_receiver_fix_is_titled_with_the_type_and_the_name() =>
         Verify.VerifyOneFixAsync(
             FixTestCode.Members("""
