@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -108,7 +107,7 @@ namespace Ownership.Analyzers.Rules
 
             if (!scan.HasLambdas)
             {
-                // No lambda in the body's syntax: no need to walk every operation looking for one.
+                // No lambda in the declaration (the scan saw none): no need to walk every operation looking for one.
                 return;
             }
 
