@@ -109,7 +109,7 @@ namespace Ownership.CodeFixes
             var first = block.Statements[at];
             var statements = new List<StatementSyntax>(block.Statements);
             statements[block.Statements.IndexOf(statement)] = rewritten;
-            statements[at] = FixSupport.OnLineBefore(statements[at], first);
+            statements[at] = statements[at].WithLeadingTrivia(FixSupport.OnLineBefore(statements[at], first).GetLeadingTrivia());
             statements.Insert(at, FixSupport.OnLineBefore(declaration, first).WithLeadingTrivia(first.GetLeadingTrivia()));
 
             var newRoot = root.ReplaceNode(block, block.WithStatements(SyntaxFactory.List(statements)));

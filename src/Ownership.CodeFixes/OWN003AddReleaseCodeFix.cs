@@ -60,6 +60,11 @@ namespace Ownership.CodeFixes
             var reports = new List<(Diagnostic Diagnostic, SyntaxAnnotation Mark, int Offset)>();
             foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start))
             {
+                if (!root.FullSpan.Contains(diagnostic.Location.SourceSpan))
+                {
+                    continue;
+                }
+
                 var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
                 if (!marks.TryGetValue(node, out var mark))
                 {

@@ -429,7 +429,7 @@ public class OWN003CodeFixTests
                 int M(Handle handle)
                 {
                     // the total
-                    var n = {|OWN003:Api.Open()|}.Value + {|OWN003:new Holder(handle)|}.Value;
+                    var n = {|OWN003:Api.Open()|}.Value + {|OWN003:new Holder(handle)|}.Value; // both
                     return n;
                 }
                 """, Holder),
@@ -439,7 +439,7 @@ public class OWN003CodeFixTests
                     // the total
                     using var handle2 = Api.Open();
                     using var holder = new Holder(handle);
-                    var n = handle2.Value + holder.Value;
+                    var n = handle2.Value + holder.Value; // both
                     return n;
                 }
                 """, Holder));
