@@ -63,7 +63,7 @@ public class ContractTests
     }
 
     [Fact]
-    public void Every_catalog_line_is_found_under_the_key_of_its_members()
+    public void Every_catalog_line_is_found_under_the_key_and_the_ID_of_its_members()
     {
         // The catalog is resolved a key at a time: a line filed under another key than its member's would never apply.
         var compilation = CSharpCompilation.Create("Catalog", references: RuntimeReferences());
@@ -75,6 +75,12 @@ public class ContractTests
                 if (CatalogContracts.KeyOf(symbol) != CatalogContracts.KeyOf(line.MemberId))
                 {
                     problems.Add($"line {line.LineNumber}: {line.MemberId} is filed under '{CatalogContracts.KeyOf(line.MemberId)}', its member under '{CatalogContracts.KeyOf(symbol)}'");
+                }
+
+                // A method is matched to its line by its own ID: the line must spell it as the compiler does.
+                if (symbol.GetDocumentationCommentId() != line.MemberId)
+                {
+                    problems.Add($"line {line.LineNumber}: {line.MemberId} is spelled '{symbol.GetDocumentationCommentId()}' by the compiler");
                 }
 
                 if (symbol is IMethodSymbol method)
