@@ -98,7 +98,8 @@ namespace Ownership.CodeFixes
                 .WithAdditionalAnnotations(Formatter.Annotation, Declared);
             var rewritten = statement.ReplaceNode(acquisition, SyntaxFactory.IdentifierName(name).WithTriviaFrom(acquisition));
 
-            var at = block.Statements.IndexOf(statement);
+            var index = block.Statements.IndexOf(statement);
+            var at = index;
             while (at > 0 && block.Statements[at - 1] is LocalDeclarationStatementSyntax earlier && earlier.HasAnnotation(Declared) &&
                    IsUsedAfter(earlier, statement, acquisition))
             {
@@ -108,7 +109,7 @@ namespace Ownership.CodeFixes
             // The first statement's comments stay above the code, now the declaration's; the statements keep their indentation.
             var first = block.Statements[at];
             var statements = new List<StatementSyntax>(block.Statements);
-            statements[block.Statements.IndexOf(statement)] = rewritten;
+            statements[index] = rewritten;
             statements[at] = statements[at].WithLeadingTrivia(FixSupport.OnLineBefore(statements[at], first).GetLeadingTrivia());
             statements.Insert(at, FixSupport.OnLineBefore(declaration, first).WithLeadingTrivia(first.GetLeadingTrivia()));
 
