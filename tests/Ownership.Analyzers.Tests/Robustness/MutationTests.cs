@@ -6,6 +6,8 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;
@@ -42,6 +44,9 @@ public class MutationTests
         var failures = new ConcurrentQueue<string>();
         var slow = new ConcurrentQueue<string>();
         var fixActions = 0;
+        var fixAllActions = 0;
+        var bindingVariants = 0;
+        var parsingVariants = 0;
         var diagnostics = 0;
         var total = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -56,7 +61,18 @@ public class MutationTests
             while ((variant = Interlocked.Increment(ref next)) < Variants && failures.Count < 5)
             {
                 var seed = seeds[variant % seeds.Count];
-                var (text, description) = SourceMutator.Mutate(seed.Text, variant);
+                // Every third variant still parses, so that the code fixes run on it.
+                var binding = variant % 3 == 2;
+                var (text, description) = binding ? SourceMutator.MutateBinding(seed.Text, variant) : SourceMutator.Mutate(seed.Text, variant);
+                if (binding)
+                {
+                    Interlocked.Increment(ref bindingVariants);
+                    if (!CSharpSyntaxTree.ParseText(text).GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
+                    {
+                        Interlocked.Increment(ref parsingVariants);
+                    }
+                }
+
                 var exceptions = new ConcurrentQueue<string>();
                 // Every other variant with the options on, since they open paths the defaults never run.
                 var options = variant % 2 == 1 ? RobustnessHarness.EveryOptionOn : null;
@@ -72,7 +88,9 @@ public class MutationTests
                 }
 
                 Interlocked.Add(ref diagnostics, count);
-                Interlocked.Add(ref fixActions, await RobustnessHarness.ExerciseCodeFixesAsync(text, fixes, analyzers, exceptions));
+                var (actions, fixAlls) = await RobustnessHarness.ExerciseCodeFixesAsync(text, fixes, analyzers, exceptions, options: options);
+                Interlocked.Add(ref fixActions, actions);
+                Interlocked.Add(ref fixAllActions, fixAlls);
                 if (!exceptions.IsEmpty)
                 {
                     failures.Enqueue($"variant {variant} of {seed.Name} ({description}):\n{string.Join("\n", exceptions.Distinct())}\n--- source ---\n{text}");
@@ -81,7 +99,10 @@ public class MutationTests
         }
 
         await Task.WhenAll(Task.Run(Worker), Task.Run(Worker));
-        output.WriteLine($"{Math.Min(Variants, next)} variants of {seeds.Count} seeds, {RobustnessHarness.AnalyzerTypes.Length} analyzers, {RobustnessHarness.CodeFixTypes.Length} code fixes ({fixActions} actions run), {diagnostics} diagnostics, in {total.Elapsed.TotalSeconds:N1} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:N1} s of CPU in the test process, other tests included)");
+        output.WriteLine($"{Math.Min(Variants, next)} variants of {seeds.Count} seeds ({parsingVariants} of {bindingVariants} broken only in binding parse), {RobustnessHarness.AnalyzerTypes.Length} analyzers, {RobustnessHarness.CodeFixTypes.Length} code fixes ({fixActions} actions run, {fixAllActions} of them Fix All), {diagnostics} diagnostics, in {total.Elapsed.TotalSeconds:N1} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:N1} s of CPU in the test process, other tests included)");
+
+        // The binding variants are there to run the code fixes, which need code that parses.
+        Assert.True(parsingVariants * 2 > bindingVariants, $"only {parsingVariants} of {bindingVariants} binding variants parse");
 
         var report = new StringBuilder();
         foreach (var failure in failures.Take(3))

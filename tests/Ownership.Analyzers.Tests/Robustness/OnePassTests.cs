@@ -120,7 +120,8 @@ public class OnePassTests
         for (var variant = 0; variant < MutatedVariants; variant++)
         {
             var seed = seeds[(variant * 11) % seeds.Count];
-            yield return ($"{seed.Name} variant {variant}", SourceMutator.Mutate(seed.Text, 200_000 + variant).Text);
+            var mutated = variant % 2 == 1 ? SourceMutator.MutateBinding(seed.Text, 200_000 + variant) : SourceMutator.Mutate(seed.Text, 200_000 + variant);
+            yield return ($"{seed.Name} variant {variant}", mutated.Text);
         }
     }
 

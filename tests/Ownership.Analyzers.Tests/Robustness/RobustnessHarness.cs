@@ -68,13 +68,16 @@ internal static class RobustnessHarness
 
     /// <summary>
     /// Offers every fixable diagnostic (at most <paramref name="maxDiagnostics"/>) to every code fix and runs every
-    /// action's operations; an exception from RegisterCodeFixesAsync, GetOperationsAsync or ApplyChangesOperation is recorded.
+    /// action's operations, then runs each fix's Fix All in the document once per kind of action it offered (its
+    /// equivalence key), over all of the document's diagnostics it fixes. An exception from RegisterCodeFixesAsync,
+    /// GetFixAsync, GetOperationsAsync or the changed solution's compilation is recorded. Returns the actions run, and
+    /// how many of them were Fix All.
     /// </summary>
-    public static async Task<int> ExerciseCodeFixesAsync(string source, ImmutableArray<CodeFixProvider> fixes, ImmutableArray<DiagnosticAnalyzer> analyzers, ConcurrentQueue<string> exceptions, int maxDiagnostics = 3)
+    public static async Task<(int Actions, int FixAlls)> ExerciseCodeFixesAsync(string source, ImmutableArray<CodeFixProvider> fixes, ImmutableArray<DiagnosticAnalyzer> analyzers, ConcurrentQueue<string> exceptions, int maxDiagnostics = 3, AnalyzerConfigOptionsProvider? options = null)
     {
         if (fixes.IsEmpty)
         {
-            return 0;
+            return (0, 0);
         }
 
         using var workspace = new AdhocWorkspace();
@@ -93,17 +96,19 @@ internal static class RobustnessHarness
             .AddDocument(documentId, "Test0.cs", SourceText.From(source), filePath: "Test0.cs");
         if (!workspace.TryApplyChanges(solution))
         {
-            return 0;
+            return (0, 0);
         }
 
         var document = workspace.CurrentSolution.GetDocument(documentId)!;
         var compilation = (await document.Project.GetCompilationAsync().ConfigureAwait(false))!;
-        var diagnostics = await AnalyzeAsync(compilation, analyzers, exceptions).ConfigureAwait(false);
+        var diagnostics = await AnalyzeAsync(compilation, analyzers, exceptions, options: options).ConfigureAwait(false);
         var actions = 0;
+        var fixAlls = 0;
         foreach (var fix in fixes)
         {
-            var fixable = diagnostics.Where(d => fix.FixableDiagnosticIds.Contains(d.Id) && d.Location.IsInSource).Take(maxDiagnostics);
-            foreach (var diagnostic in fixable)
+            var fixable = diagnostics.Where(d => fix.FixableDiagnosticIds.Contains(d.Id) && d.Location.IsInSource).ToImmutableArray();
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var diagnostic in fixable.Take(maxDiagnostics))
             {
                 var registered = new List<CodeAction>();
                 try
@@ -119,30 +124,93 @@ internal static class RobustnessHarness
                 foreach (var action in registered.SelectMany(Flatten))
                 {
                     actions++;
-                    try
+                    if (action.EquivalenceKey is { } key)
                     {
-                        foreach (var operation in await action.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false))
-                        {
-                            if (operation is ApplyChangesOperation apply)
-                            {
-                                // Apply to a throwaway copy of the workspace state: the fixed text must at least parse and compile.
-                                var changed = apply.ChangedSolution.GetProject(projectId);
-                                if (changed is not null)
-                                {
-                                    await changed.GetCompilationAsync().ConfigureAwait(false);
-                                }
-                            }
-                        }
+                        keys.Add(key);
                     }
-                    catch (Exception exception)
-                    {
-                        exceptions.Enqueue($"{fix.GetType().Name} action '{action.Title}' on {diagnostic}: {exception}");
-                    }
+
+                    await RunAsync(action, projectId, $"{fix.GetType().Name} action '{action.Title}' on {diagnostic}", exceptions).ConfigureAwait(false);
+                }
+            }
+
+            if (fix.GetFixAllProvider() is not { } fixAll || !fixAll.GetSupportedFixAllScopes().Contains(FixAllScope.Document))
+            {
+                continue;
+            }
+
+            foreach (var key in keys.OrderBy(k => k, StringComparer.Ordinal))
+            {
+                var where = $"{fix.GetType().Name} Fix All '{key}' over {fixable.Length} diagnostics";
+                CodeAction? action;
+                try
+                {
+                    var context = new FixAllContext(document, fix, FixAllScope.Document, key, fix.FixableDiagnosticIds, new FixedDiagnostics(fixable), CancellationToken.None);
+                    action = await fixAll.GetFixAsync(context).ConfigureAwait(false);
+                }
+                catch (Exception exception)
+                {
+                    exceptions.Enqueue($"{where}, GetFixAsync: {exception}");
+                    continue;
+                }
+
+                if (action is not null)
+                {
+                    actions++;
+                    fixAlls++;
+                    await RunAsync(action, projectId, where, exceptions).ConfigureAwait(false);
                 }
             }
         }
 
-        return actions;
+        return (actions, fixAlls);
+    }
+
+    /// <summary>
+    /// Runs an action's operations. The changed project, a throwaway copy, must compile without an exception, and its
+    /// documents must parse: the fixes are offered only in code that parses, and must not break it.
+    /// </summary>
+    private static async Task RunAsync(CodeAction action, ProjectId projectId, string where, ConcurrentQueue<string> exceptions)
+    {
+        try
+        {
+            foreach (var operation in await action.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                if (operation is ApplyChangesOperation apply && apply.ChangedSolution.GetProject(projectId) is { } changed)
+                {
+                    var compilation = await changed.GetCompilationAsync().ConfigureAwait(false);
+                    var syntaxError = compilation?.SyntaxTrees.SelectMany(t => t.GetDiagnostics()).FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error);
+                    if (syntaxError is not null)
+                    {
+                        var text = (await changed.Documents.First().GetTextAsync().ConfigureAwait(false)).ToString();
+                        exceptions.Enqueue($"{where} wrote code that does not parse: {syntaxError}\n--- fixed ---\n{text}");
+                    }
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            exceptions.Enqueue($"{where}: {exception}");
+        }
+    }
+
+    /// <summary>The diagnostics an analysis already found, handed to a Fix All as a host hands them.</summary>
+    private sealed class FixedDiagnostics : FixAllContext.DiagnosticProvider
+    {
+        private readonly ImmutableArray<Diagnostic> _diagnostics;
+
+        public FixedDiagnostics(ImmutableArray<Diagnostic> diagnostics) => _diagnostics = diagnostics;
+
+        public override async Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
+        {
+            var tree = await document.GetSyntaxTreeAsync(cancellationToken).ConfigureAwait(false);
+            return _diagnostics.Where(d => d.Location.SourceTree == tree);
+        }
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult(Enumerable.Empty<Diagnostic>());
+
+        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>(_diagnostics);
     }
 
     /// <summary>A diagnostic as one comparable line: rule, file, span, message and every additional location.</summary>

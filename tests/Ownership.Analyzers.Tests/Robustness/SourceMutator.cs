@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Ownership.Analyzers.Tests.Robustness;
@@ -19,6 +20,13 @@ internal static class SourceMutator
         "(", ")", "{", "}", "[", "]", ";", ",", ".", "=", "=>", "*", "&", "!", "?", "??", "null", "default", "ref", "out", "in",
         "return", "await", "using", "fixed", "stackalloc", "new", "var", "p", "this", "base", "lock", "yield", "goto",
         "static", "unsafe", "async", "Api.Create(1)", "NativeMemory.Free(p)", "x =>", "(int)", "typeof", "nameof",
+    };
+
+    private static readonly HashSet<SyntaxKind> Modifiers = new()
+    {
+        SyntaxKind.StaticKeyword, SyntaxKind.UnsafeKeyword, SyntaxKind.ReadOnlyKeyword, SyntaxKind.AsyncKeyword,
+        SyntaxKind.OverrideKeyword, SyntaxKind.VirtualKeyword, SyntaxKind.AbstractKeyword, SyntaxKind.SealedKeyword,
+        SyntaxKind.RefKeyword, SyntaxKind.OutKeyword, SyntaxKind.InKeyword, SyntaxKind.ParamsKeyword, SyntaxKind.ThisKeyword,
     };
 
     /// <summary>The variant number <paramref name="variant"/> of <paramref name="source"/>, and what was done to it.</summary>
@@ -112,6 +120,86 @@ internal static class SourceMutator
                 var last = tokens[Math.Min(tokens.Count - 1, index + 1 + random.Next(6))];
                 var span = TextSpan.FromBounds(token.SpanStart, last.Span.End);
                 return (Replace(text, span, string.Empty), $"delete '{Shorten(text.Substring(span.Start, span.Length))}' at {span.Start}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The variant number <paramref name="variant"/> of <paramref name="source"/> broken as half-edited code is while it
+    /// still parses: a name that binds to nothing or to the wrong symbol, a statement, argument, member, attribute or
+    /// modifier deleted. The code fixes are offered only in code that parses, so these variants are the ones that
+    /// run them on code that does not compile.
+    /// </summary>
+    public static (string Text, string Description) MutateBinding(string source, int variant)
+    {
+        var random = new Random(unchecked(variant * 104729 + StableHash(source)));
+        var text = source;
+        var steps = new List<string>();
+        var count = 1 + random.Next(3);
+        for (var i = 0; i < count; i++)
+        {
+            var (mutated, step) = MutateBindingOnce(text, random);
+            text = mutated;
+            steps.Add(step);
+        }
+
+        return (text, string.Join("; ", steps));
+    }
+
+    private static (string Text, string Step) MutateBindingOnce(string text, Random random)
+    {
+        var root = CSharpSyntaxTree.ParseText(text).GetRoot();
+
+        // Late nodes are favoured, as in MutateOnce: the snippets follow their prelude.
+        T? Pick<T>(Func<T, bool>? where = null)
+            where T : SyntaxNode
+        {
+            var nodes = root.DescendantNodes().OfType<T>().Where(n => where is null || where(n)).ToList();
+            return nodes.Count == 0 ? null : nodes[Math.Max(random.Next(nodes.Count), random.Next(nodes.Count))];
+        }
+
+        (string, string) Remove(SyntaxNode? node, string what) =>
+            node is null || root.RemoveNode(node, SyntaxRemoveOptions.KeepNoTrivia) is not { } removed
+                ? (text, $"no {what} to delete")
+                : (removed.ToFullString(), $"delete {what} '{Shorten(node.ToString())}' at {node.SpanStart}");
+
+        switch (random.Next(7))
+        {
+            case 0:
+            case 1:
+            {
+                // A name that binds to another symbol of the file, or to none.
+                var names = root.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).ToList();
+                if (names.Count == 0)
+                {
+                    return (text, "no name to rename");
+                }
+
+                var name = names[Math.Max(random.Next(names.Count), random.Next(names.Count))];
+                var other = random.Next(3) == 0 ? "Missing" : names[random.Next(names.Count)].Text;
+                return (Replace(text, name.Span, other), $"rename '{name.Text}' to '{other}' at {name.SpanStart}");
+            }
+
+            case 2:
+                return Remove(Pick<StatementSyntax>(s => s.Parent is BlockSyntax), "statement");
+            case 3:
+                return Remove(Pick<ArgumentSyntax>(), "argument");
+            case 4:
+                return Remove(Pick<MemberDeclarationSyntax>(m => m is not BaseNamespaceDeclarationSyntax), "member");
+            case 5:
+                return Remove(Pick<AttributeListSyntax>(), "attribute list");
+            default:
+            {
+                var modifiers = root.DescendantTokens()
+                    .Where(t => Modifiers.Contains(t.Kind()) && t.Parent is MemberDeclarationSyntax or LocalFunctionStatementSyntax or ParameterSyntax)
+                    .ToList();
+                if (modifiers.Count == 0)
+                {
+                    return (text, "no modifier to delete");
+                }
+
+                var modifier = modifiers[random.Next(modifiers.Count)];
+                return (Replace(text, modifier.Span, string.Empty), $"delete '{modifier.Text}' at {modifier.SpanStart}");
             }
         }
     }
