@@ -1007,6 +1007,13 @@ namespace Ownership.Analyzers.Flow
 
         private void Release(ulong value, string? family, IOperation call, IOperation? argument, bool isTransfer, FlowState state)
         {
+            if (argument is not null && IsElementCopy(argument))
+            {
+                // reference.Dispose(), with ref var reference = ref items[i]: what is released is the element, which is not
+                // followed, not the reference into the array (R3's ListDisposableCore, Garnet's CircularDiskWriteBuffer).
+                return;
+            }
+
             if (IsOneOfSeveral(value, argument, state))
             {
                 // Release(a ? p : q): the value is p's resource or q's, and each is still held apart, so which one this

@@ -153,6 +153,15 @@ public class OWN006ReleaseNotOwnedTests
             {|OWN006:Api.Destroy(start)|};
         }
         """,
+        // Disposing a [Borrowed] parameter through a ref local to it: a ref to a variable reads that variable (the twin of
+        // disposing an array element through a ref local to it).
+        """
+        void M([Borrowed] Handle handle)
+        {
+            ref Handle alias = ref handle;
+            {|OWN006:alias.Dispose()|};
+        }
+        """,
         // Freeing a pointer returned as a borrow.
         """
         void M()
@@ -224,6 +233,44 @@ public class OWN006ReleaseNotOwnedTests
         static void ClearNative(IntPtr native)
         {
             if (native != IntPtr.Zero) Marshal.FreeCoTaskMem(native - 4);
+        }
+        """,
+        // An element disposed through a ref local to it: the element is released, not the reference into the array
+        // (R3's ListDisposableCore.RemoveAt, Garnet's CircularDiskWriteBuffer.ClearBuffers).
+        """
+        private IDisposable?[] disposables = new IDisposable?[4];
+        void RemoveAt(int index)
+        {
+            ref IDisposable? reference = ref disposables[index];
+            if (reference != null)
+            {
+                reference.Dispose();
+            }
+            reference = null;
+        }
+        void Clear(Handle?[] handles)
+        {
+            for (int i = 0; i < handles.Length; i++)
+            {
+                ref Handle? handle = ref handles[i];
+                if (handle != null)
+                {
+                    handle.Dispose();
+                    handle = null;
+                }
+            }
+        }
+        """,
+        // The same with pointers in an array, freed through a ref local to each element.
+        """
+        void FreeAll(IntPtr[] blocks)
+        {
+            for (int i = 0; i < blocks.Length; i++)
+            {
+                ref IntPtr block = ref blocks[i];
+                Marshal.FreeHGlobal(block);
+                block = IntPtr.Zero;
+            }
         }
         """,
         "void M() { byte* p = Api.Create(8); Api.Destroy(p); }",
