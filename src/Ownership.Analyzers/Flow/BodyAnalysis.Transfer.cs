@@ -1887,8 +1887,9 @@ namespace Ownership.Analyzers.Flow
 
         /// <summary>
         /// A getter that only computes from its object's fields (<c>public uint Id =&gt; _id;</c>, <c>public uint Crc =&gt;
-        /// ~seed;</c>, or such a getter of an object a field holds: <c>crc?.Result ?? 0</c>): reading it reads fields,
-        /// which a disposed object still has. A call, an element access or a <c>throw</c> makes it a call into the object.
+        /// ~seed;</c>, such a getter of the object itself or of its base, <c>=&gt; base.StreamState</c>, or of an object a
+        /// field holds: <c>crc?.Result ?? 0</c>): reading it reads fields, which a disposed object still has. A call, an
+        /// element access or a <c>throw</c> makes it a call into the object.
         /// </summary>
         private static bool ComputesFromFields(IPropertySymbol property, int depth)
         {
@@ -1915,9 +1916,9 @@ namespace Ownership.Analyzers.Flow
                 case LiteralExpressionSyntax:
                     return true;
                 case IdentifierNameSyntax identifier:
-                    return FieldNamed(type, identifier.Identifier.ValueText) is not null;
-                case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member }:
-                    return FieldNamed(type, member.Identifier.ValueText) is not null;
+                    return IsFieldOrFieldGetter(type, identifier.Identifier.ValueText, depth);
+                case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or BaseExpressionSyntax, Name: IdentifierNameSyntax member }:
+                    return IsFieldOrFieldGetter(type, member.Identifier.ValueText, depth);
                 case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax holder, Name: IdentifierNameSyntax member } access when access.IsKind(SyntaxKind.SimpleMemberAccessExpression):
                     return IsGetterOfHeldObject(type, holder, member, depth);
                 case ConditionalAccessExpressionSyntax { Expression: IdentifierNameSyntax holder, WhenNotNull: MemberBindingExpressionSyntax { Name: IdentifierNameSyntax member } }:
@@ -1951,6 +1952,31 @@ namespace Ownership.Analyzers.Flow
                 if (candidate is IFieldSymbol { IsStatic: false } || (candidate is IPropertySymbol heldProperty && ComputesFromFields(heldProperty, depth + 1)))
                 {
                     return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The first member by that name of <paramref name="type"/> or a base type is an instance field, a constant, or a
+        /// getter (not an indexer) that computes from fields.
+        /// </summary>
+        private static bool IsFieldOrFieldGetter(INamedTypeSymbol type, string name, int depth)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers(name))
+                {
+                    switch (member)
+                    {
+                        case IFieldSymbol field:
+                            return !field.IsStatic || field.IsConst;
+                        case IPropertySymbol { IsIndexer: false } property:
+                            return BackingFields.Of(property) is not null || ComputesFromFields(property, depth + 1);
+                        default:
+                            return false;
+                    }
                 }
             }
 

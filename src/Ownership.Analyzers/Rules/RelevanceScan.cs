@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Ownership.Analyzers.Contracts;
+using Ownership.Analyzers.Flow;
 
 namespace Ownership.Analyzers.Rules
 {
@@ -30,7 +31,9 @@ namespace Ownership.Analyzers.Rules
             OperationKind.ObjectCreation,
             OperationKind.ParameterReference,
             OperationKind.PropertyReference,
-            OperationKind.LocalReference);
+            OperationKind.LocalReference,
+            OperationKind.Using,
+            OperationKind.UsingDeclaration);
 
         private readonly ContractProvider contracts;
         private readonly bool trackAllDisposables;
@@ -177,10 +180,43 @@ namespace Ownership.Analyzers.Rules
                 case OperationKind.LocalReference when !mayBorrow:
                     mayBorrow = IsBorrowLike(operation.Type, ((ILocalReferenceOperation)operation).Local.RefKind);
                     break;
+                case OperationKind.Using:
+                    return DisposesVariable(((IUsingOperation)operation).Resources);
+                case OperationKind.UsingDeclaration:
+                    return DisposesVariable(((IUsingDeclarationOperation)operation).DeclarationGroup);
             }
 
             return false;
         }
+
+        /// <summary>
+        /// A using over a variable that outlives it (<c>using (stream)</c>, <c>using var reader = this.reader;</c>): its
+        /// implicit Dispose releases a value the body may use afterwards, as an explicit Dispose would. A using over what
+        /// it creates (<c>using var reader = new StreamReader(path);</c>) releases it where nothing can use it again.
+        /// </summary>
+        private static bool DisposesVariable(IOperation resources)
+        {
+            if (resources is not IVariableDeclarationGroupOperation group)
+            {
+                return IsVariable(resources);
+            }
+
+            foreach (var declaration in group.Declarations)
+            {
+                foreach (var declarator in declaration.Declarators)
+                {
+                    if ((declarator.Initializer ?? declaration.Initializer) is { } initializer && IsVariable(initializer.Value))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsVariable(IOperation value) =>
+            value.WithoutConversions() is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation;
 
         /// <summary>True for a call whose contract makes the body relevant; notes one that only invalidates.</summary>
         private bool Matters(MethodContract contract)

@@ -167,6 +167,51 @@ public class OWN001UseAfterReleaseTests
             all.Remove({|OWN001:transaction|}.Next);
         }
         """,
+        // A using over a parameter disposes it: the body has no other release, acquisition or borrow (the twin of the
+        // using over a stream it creates, below).
+        """
+        void M(Handle handle)
+        {
+            using (handle)
+            {
+                handle.Write(1);
+            }
+            {|OWN001:handle|}.Write(2);
+        }
+        """,
+        // The same through a using declaration of an alias, ending with its block.
+        """
+        private Handle? current;
+        void M(bool flush)
+        {
+            if (flush)
+            {
+                using var closing = current;
+                closing?.Write(1);
+            }
+            {|OWN001:current|}?.Write(2);
+        }
+        """,
+        // A getter that reads its base's getter, which calls into the object (the twin of the frame writer's result below).
+        """
+        public class FrameWriter : IDisposable
+        {
+            private readonly Stream stream;
+            public FrameWriter(Stream stream) { this.stream = stream; }
+            protected long Written => stream.Position;
+            public void Dispose() { stream.Dispose(); }
+        }
+        public sealed class CountingWriter : FrameWriter
+        {
+            public CountingWriter(Stream stream) : base(stream) { }
+            public long Length => base.Written;
+        }
+        public long Encode(CountingWriter writer)
+        {
+            writer.Dispose();
+            return {|OWN001:writer|}.Length;
+        }
+        """,
         // The same lock, and a use of the object after it.
         """
         sealed class Synchronized : IDisposable
@@ -758,6 +803,48 @@ public class OWN001UseAfterReleaseTests
             stream.Dispose();
             all[stream.Crc] = stream.Crc32;
             all.Remove(stream.Next);
+        }
+        """,
+        // Usings over what they create, in a body with nothing else to follow, and over a parameter not used after it.
+        """
+        string M(string path, Handle handle)
+        {
+            using (var reader = new StreamReader(path))
+            {
+                using var copy = new MemoryStream();
+                reader.BaseStream.CopyTo(copy);
+            }
+            using (handle)
+            {
+                handle.Write(1);
+            }
+            return path;
+        }
+        """,
+        // A result read after the disposal that flushed it, through getters of the base type that read its fields
+        // (K4os.Compression.LZ4.Streams' LZ4Frame.Encode: BufferWriter => base.StreamState, StreamState => _stream).
+        """
+        public class FrameWriter<TState> : IDisposable
+        {
+            private readonly TState state;
+            protected int count;
+            public FrameWriter(TState state) { this.state = state; }
+            protected TState StreamState => state;
+            public int Count { get; private set; }
+            public void Dispose() { }
+        }
+        public sealed class BufferFrameWriter : FrameWriter<MemoryStream>
+        {
+            public BufferFrameWriter(MemoryStream target) : base(target) { }
+            public MemoryStream BufferWriter => base.StreamState;
+            public int Written => count + Count;
+        }
+        public MemoryStream Encode(BufferFrameWriter writer, Dictionary<int, int> sizes)
+        {
+            writer.BufferWriter.WriteByte(1);
+            writer.Dispose();
+            sizes[writer.Written] = 1;
+            return writer.BufferWriter;
         }
         """,
         // A lock on the object being disposed: the lock's exit reads the object's header, not its state (System.Private.CoreLib's
