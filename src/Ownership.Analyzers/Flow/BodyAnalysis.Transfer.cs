@@ -2197,8 +2197,8 @@ namespace Ownership.Analyzers.Flow
 
         /// <summary>
         /// The source text of an operation, short enough for a message; the implicit release at the end of
-        /// <c>using (stream)</c> is described as that statement's head, not as the bare name, and a call after <c>?.</c> with
-        /// its receiver (<c>_client?.Dispose()</c>, not <c>.Dispose()</c>).
+        /// <c>using (stream)</c> or <c>using var reader = …</c> is described as that statement's head, not as the bare name
+        /// or declarator, and a call after <c>?.</c> with its receiver (<c>_client?.Dispose()</c>, not <c>.Dispose()</c>).
         /// </summary>
         internal static string Describe(IOperation operation)
         {
@@ -2208,9 +2208,13 @@ namespace Ownership.Analyzers.Flow
                 syntax = access;
             }
 
-            var text = syntax is IdentifierNameSyntax { Parent: UsingStatementSyntax head } name && ReferenceEquals(head.Expression, name)
-                ? "using (" + name.Identifier.ValueText + ")"
-                : syntax.ToString();
+            var text = syntax switch
+            {
+                IdentifierNameSyntax { Parent: UsingStatementSyntax head } name when ReferenceEquals(head.Expression, name) => "using (" + name.Identifier.ValueText + ")",
+                VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Parent: UsingStatementSyntax } declaration } => "using (" + declaration + ")",
+                VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } } declaration } => "using " + declaration,
+                _ => syntax.ToString(),
+            };
             var newline = text.IndexOfAny(new[] { '\r', '\n' });
             if (newline >= 0)
             {

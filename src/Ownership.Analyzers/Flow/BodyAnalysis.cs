@@ -36,6 +36,9 @@ namespace Ownership.Analyzers.Flow
         private ulong unsteadyFlags;
         private readonly Dictionary<IPropertySymbol, IFieldSymbol?> backingFields = new Dictionary<IPropertySymbol, IFieldSymbol?>(SymbolEqualityComparer.Default);
         private readonly List<object> variables = new List<object>();
+
+        // The parameters (of the first 64 variables, where the method's own come first) that the body's graph names.
+        private ulong namedParameters;
         private readonly List<Resource> resources = new List<Resource>();
         private readonly Dictionary<object, int> resourceBySite = new Dictionary<object, int>();
         private readonly Dictionary<IOperation, ulong> tryAcquisitions = new Dictionary<IOperation, ulong>();

@@ -17,6 +17,22 @@ namespace Ownership.Analyzers.Rules
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class FlowAnalyzer : OwnershipAnalyzer
     {
+        private readonly bool analyzeEveryBody;
+
+        /// <summary>The analyzer as hosts run it: a body is analysed when the relevance scan finds a resource in it.</summary>
+        public FlowAnalyzer()
+        {
+        }
+
+        /// <summary>
+        /// With <paramref name="analyzeEveryBody"/>, every body is analysed whatever the scan says: the tests compare the
+        /// two to show that the scan skips no body with a finding.
+        /// </summary>
+        internal FlowAnalyzer(bool analyzeEveryBody)
+        {
+            this.analyzeEveryBody = analyzeEveryBody;
+        }
+
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             Descriptors.OWN001UseAfterRelease,
@@ -33,14 +49,14 @@ namespace Ownership.Analyzers.Rules
         /// <inheritdoc />
         protected override void Register(CompilationStartAnalysisContext context, ContractProvider contracts)
         {
-            context.RegisterOperationBlockStartAction(start => Watch(start, contracts));
+            context.RegisterOperationBlockStartAction(start => Watch(start, contracts, analyzeEveryBody));
         }
 
         /// <summary>
         /// Scans a declaration's operations as the driver walks them, and analyses its body at the end if they touch a
         /// resource. The scan sees all of the declaration's blocks: with more than one body, all are analysed or none.
         /// </summary>
-        private static void Watch(OperationBlockStartAnalysisContext context, ContractProvider contracts)
+        private static void Watch(OperationBlockStartAnalysisContext context, ContractProvider contracts, bool analyzeEveryBody)
         {
             SyntaxTree? tree = null;
             foreach (var block in context.OperationBlocks)
@@ -63,7 +79,7 @@ namespace Ownership.Analyzers.Rules
             context.RegisterOperationAction(scan.Visit, RelevanceScan.Kinds);
             context.RegisterOperationBlockEndAction(end =>
             {
-                if (scan.MayHoldResources)
+                if (scan.MayHoldResources || analyzeEveryBody)
                 {
                     AnalyzeBlock(end, contracts, options, scan);
                 }

@@ -1270,6 +1270,29 @@ public class OWN001UseAfterReleaseTests
                 .WithMessageContaining($"'handle' is used after it was released by 'using (handle)' at line {line}"));
     }
 
+    [Theory]
+    [InlineData("using var closing = handle;", "using var closing = handle")]
+    [InlineData("using (var closing = handle) { }", "using (var closing = handle)")]
+    public Task Message_names_the_using_declaration_that_released_it(string release, string described)
+    {
+        // A using declaration's release was named by its declarator alone: "released by 'closing = handle'".
+        var source = TestCode.Members($$"""
+            void M(Handle handle, bool close)
+            {
+                if (close)
+                {
+                    {{release}}
+                }
+                {|#0:handle|}.Write(2);
+            }
+            """);
+        var line = TestCode.LineOf(source, release);
+        return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(
+            source,
+            AnalyzerVerifier<FlowAnalyzer>.Diagnostic("OWN001").WithLocation(0)
+                .WithMessageContaining($"'handle' is used after it was released by '{described}' at line {line}, on some path"));
+    }
+
     [Fact]
     public Task Message_names_a_conditional_release_with_its_receiver()
     {
