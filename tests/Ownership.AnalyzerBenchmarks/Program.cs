@@ -9,7 +9,7 @@ namespace Ownership.AnalyzerBenchmarks;
 
 /// <summary>
 /// dotnet run -c Release --project tests/Ownership.AnalyzerBenchmarks [-- --files 40 --repeat 3 --no-collections] [--profile huge|corpus|plain [--allocations] [--driver-only] [--baseline FOLDER] [--with-others]]
-/// [--scan FOLDER [--refs FOLDER]… [--track-all] [--baseline FOLDER | --fix [N] [--only ID,ID…]]] (see Scan)
+/// [--scan FOLDER [--refs FOLDER]… [--track-all] [--baseline FOLDER | --every-body | --fix [N] [--only ID,ID…]]] (see Scan)
 /// Prints, as Markdown, medians of <c>--repeat</c> runs after one warm-up, and the ratios docs/performance.md records.
 /// </summary>
 public static class Program

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -10,12 +11,14 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Ownership.AnalyzerBenchmarks;
 
 /// <summary>
-/// <c>--scan FOLDER [--refs FOLDER]… [--track-all] [--baseline FOLDER | --fix [N]]</c>: the precision check on real code
+/// <c>--scan FOLDER [--refs FOLDER]… [--track-all] [--baseline FOLDER | --every-body | --fix [N]]</c>: the precision check on real code
 /// (docs/precision.md). Compiles every <c>.cs</c> file under FOLDER against the running runtime's assemblies (less any
 /// assembly of the folder's own name, for a decompiled runtime library; none at all for System.Private.CoreLib), the
 /// <c>.dll</c> files of each <c>--refs</c> folder and Ownership.Annotations, runs Ownership's analyzers and prints their
 /// diagnostics. With <c>--baseline</c>, it runs another build's analyzers too and prints only what each build reports
-/// that the other does not. With <c>--fix</c>, it applies the code fixes instead (see FixCheck).
+/// that the other does not. With <c>--every-body</c>, it runs the flow analyzer again with every body analysed and prints
+/// what the relevance scan cost (a finding in a body it skipped), if anything. With <c>--fix</c>, it applies the code
+/// fixes instead (see FixCheck).
 /// </summary>
 internal static class Scan
 {
@@ -44,7 +47,17 @@ internal static class Scan
             return FixCheck.RunAsync(compilation, AnalyzerSets.OwnershipBuildIn(AppContext.BaseDirectory), options, perRule, only).GetAwaiter().GetResult();
         }
 
-        var thisBuild = Analyze(compilation, AnalyzerSets.OwnershipBuildIn(AppContext.BaseDirectory), options);
+        var analyzers = AnalyzerSets.OwnershipBuildIn(AppContext.BaseDirectory);
+        var thisBuild = Analyze(compilation, analyzers, options);
+        if (Array.IndexOf(args, "--every-body") >= 0)
+        {
+            // The relevance scan's soundness on real code: the flow analyzer again, with every body analysed.
+            var everyBody = Analyze(compilation, analyzers.Select(EveryBody).ToImmutableArray(), options);
+            Console.WriteLine($"every body analysed: {everyBody.Count} diagnostics, as hosts run it: {thisBuild.Count}");
+            Print("only with every body analysed", everyBody.Except(thisBuild).ToList());
+            Print("only as hosts run it", thisBuild.Except(everyBody).ToList());
+            return 0;
+        }
 
         var baseline = Array.IndexOf(args, "--baseline");
         if (baseline < 0 || baseline + 1 >= args.Length)
@@ -83,6 +96,23 @@ internal static class Scan
 
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable);
         return CSharpCompilation.Create(Path.GetFileName(folder), trees, references, options);
+    }
+
+    /// <summary>
+    /// A new instance of the build's FlowAnalyzer that analyses every body, whatever its relevance scan says (its internal
+    /// constructor, found by reflection since the build is loaded apart); any other analyzer as it is.
+    /// </summary>
+    private static DiagnosticAnalyzer EveryBody(DiagnosticAnalyzer analyzer)
+    {
+        var type = analyzer.GetType();
+        if (type.Name != "FlowAnalyzer")
+        {
+            return analyzer;
+        }
+
+        var constructor = type.GetConstructor(BindingFlags.Instance | BindingFlags.NonPublic, null, new[] { typeof(bool) }, null)
+            ?? throw new InvalidOperationException("This build's FlowAnalyzer has no FlowAnalyzer(bool analyzeEveryBody) constructor.");
+        return (DiagnosticAnalyzer)constructor.Invoke(new object[] { true });
     }
 
     /// <summary>Each diagnostic as one line: where, which rule, what it says.</summary>
