@@ -248,12 +248,13 @@ namespace Ownership.Analyzers.Flow
                 {
                     case IParameterSymbol parameter when parameter.RefKind != RefKind.Out:
                         var contract = ContractOf(parameter);
-                        if ((contract.Kind == ContractKind.Transfers || contract.Kind == ContractKind.Releases) && index < 64 && (namedParameters & (1UL << index)) == 0)
+                        var handedOver = contract.Kind == ContractKind.Transfers || contract.Kind == ContractKind.Releases;
+                        if (handedOver && index < 64 && (namedParameters & (1UL << index)) == 0)
                         {
                             // A handed-over parameter the body never names: a no-op implementation (a null pool's Free).
                             // OWN012 reports the attribute when the body does nothing with it; this is not a leak of the body's.
                         }
-                        else if (contract.Kind == ContractKind.Transfers || contract.Kind == ContractKind.Releases)
+                        else if (handedOver)
                         {
                             // The caller handed it over: this body must release or transfer it. The family is the
                             // caller's check; a deallocator's own body may release through lower-level calls.
