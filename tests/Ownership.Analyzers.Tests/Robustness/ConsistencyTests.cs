@@ -30,25 +30,9 @@ public class ConsistencyTests
 
     public ConsistencyTests(ITestOutputHelper output) => this.output = output;
 
-    public static IEnumerable<object[]> Sources()
-    {
-        // The rule tests as written, plus some broken variants of them (half-typed code reaches the IDE first).
-        var seeds = RobustnessSeeds.RuleTests.ToList();
-        var index = 0;
-        foreach (var seed in seeds)
-        {
-            yield return new object[] { seed.Name, seed.Text };
-            index++;
-        }
-
-        for (var variant = 0; variant < MutatedVariants; variant++)
-        {
-            var seed = seeds[(variant * 7) % seeds.Count];
-            // Every other variant still parses, with names, statements or members gone, as after an edit.
-            var mutated = variant % 2 == 1 ? SourceMutator.MutateBinding(seed.Text, 100_000 + variant) : SourceMutator.Mutate(seed.Text, 100_000 + variant);
-            yield return new object[] { $"{seed.Name} variant {variant}", mutated.Text };
-        }
-    }
+    // The rule tests as written, plus some broken variants of them (half-typed code reaches the IDE first).
+    public static IEnumerable<object[]> Sources() =>
+        RobustnessSeeds.WithVariants(RobustnessSeeds.RuleTests.ToList(), MutatedVariants, 7, 100_000).Select(source => new object[] { source.Name, source.Text });
 
     [Fact]
     public async Task Per_document_and_per_member_analysis_equals_whole_compilation_analysis()

@@ -109,21 +109,7 @@ public class OnePassTests
         Assert.True(findingsInLoopFreeBodies > 100, $"only {findingsInLoopFreeBodies} findings in bodies without loops");
     }
 
-    private static IEnumerable<(string Name, string Text)> Sources()
-    {
-        var seeds = RobustnessSeeds.All;
-        foreach (var seed in seeds)
-        {
-            yield return (seed.Name, seed.Text);
-        }
-
-        for (var variant = 0; variant < MutatedVariants; variant++)
-        {
-            var seed = seeds[(variant * 11) % seeds.Count];
-            var mutated = variant % 2 == 1 ? SourceMutator.MutateBinding(seed.Text, 200_000 + variant) : SourceMutator.Mutate(seed.Text, 200_000 + variant);
-            yield return ($"{seed.Name} variant {variant}", mutated.Text);
-        }
-    }
+    private static IEnumerable<(string Name, string Text)> Sources() => RobustnessSeeds.WithVariants(RobustnessSeeds.All, MutatedVariants, 11, 200_000);
 
     /// <summary>A body's graph, and those of its local functions and lambdas, as FlowAnalyzer runs them.</summary>
     private static IEnumerable<(ControlFlowGraph Graph, IMethodSymbol? Method)> Bodies(ControlFlowGraph graph, IMethodSymbol? method)

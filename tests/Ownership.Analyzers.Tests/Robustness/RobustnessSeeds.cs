@@ -26,6 +26,26 @@ internal static class RobustnessSeeds
     /// <summary>The rule-test seeds only: small, valid, and each exercising one rule.</summary>
     public static IEnumerable<Seed> RuleTests => All.Where(s => s.Name.StartsWith("Rules/", StringComparison.Ordinal));
 
+    /// <summary>
+    /// The seeds as written, then <paramref name="variants"/> broken variants of them: variant i mutates seed
+    /// i × <paramref name="stride"/> (modulo the count), with mutation number <paramref name="first"/> + i. Every other
+    /// variant is broken only in binding and still parses, as code being edited often does.
+    /// </summary>
+    public static IEnumerable<(string Name, string Text)> WithVariants(IReadOnlyList<Seed> seeds, int variants, int stride, int first)
+    {
+        foreach (var seed in seeds)
+        {
+            yield return (seed.Name, seed.Text);
+        }
+
+        for (var variant = 0; variant < variants; variant++)
+        {
+            var seed = seeds[(variant * stride) % seeds.Count];
+            var mutated = variant % 2 == 1 ? SourceMutator.MutateBinding(seed.Text, first + variant) : SourceMutator.Mutate(seed.Text, first + variant);
+            yield return ($"{seed.Name} variant {variant}", mutated.Text);
+        }
+    }
+
     private static IReadOnlyList<Seed> Collect()
     {
         var seeds = new List<Seed>();

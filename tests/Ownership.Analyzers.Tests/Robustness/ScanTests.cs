@@ -75,19 +75,5 @@ public class ScanTests
         Assert.True(findings > 250, $"only {findings} findings");
     }
 
-    private static IEnumerable<(string Name, string Text)> Sources()
-    {
-        var seeds = RobustnessSeeds.All;
-        foreach (var seed in seeds)
-        {
-            yield return (seed.Name, seed.Text);
-        }
-
-        for (var variant = 0; variant < MutatedVariants; variant++)
-        {
-            var seed = seeds[(variant * 13) % seeds.Count];
-            var mutated = variant % 2 == 1 ? SourceMutator.MutateBinding(seed.Text, 300_000 + variant) : SourceMutator.Mutate(seed.Text, 300_000 + variant);
-            yield return ($"{seed.Name} variant {variant}", mutated.Text);
-        }
-    }
+    private static IEnumerable<(string Name, string Text)> Sources() => RobustnessSeeds.WithVariants(RobustnessSeeds.All, MutatedVariants, 13, 300_000);
 }
