@@ -550,7 +550,15 @@ namespace Ownership.Analyzers.Flow
         {
             foreach (var child in target.ChildOperations)
             {
-                Use(Evaluate(child, state), child, state);
+                var value = Evaluate(child, state);
+                if (target is IFieldReferenceOperation field && ReferenceEquals(child, field.Instance))
+                {
+                    // Writing a field of a disposed object runs none of its code, as reading one does (SQLite's
+                    // connection._noDispose = false in the finally after its using).
+                    value = UsedByFieldRead(field.Instance, value);
+                }
+
+                Use(value, child, state);
             }
         }
 

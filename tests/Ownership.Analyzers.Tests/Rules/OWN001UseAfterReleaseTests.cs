@@ -192,6 +192,16 @@ public class OWN001UseAfterReleaseTests
             {|OWN001:current|}?.Write(2);
         }
         """,
+        // A field written through a freed pointer is a write to freed memory (the twin of a disposed object's field).
+        """
+        public struct Node { public int Value; }
+        void M()
+        {
+            Node* node = (Node*)NativeMemory.Alloc((nuint)sizeof(Node));
+            NativeMemory.Free(node);
+            {|OWN001:node|}->Value = 1;
+        }
+        """,
         // A getter that reads its base's getter, which calls into the object (the twin of the frame writer's result below).
         """
         public class FrameWriter : IDisposable
@@ -845,6 +855,29 @@ public class OWN001UseAfterReleaseTests
             writer.Dispose();
             sizes[writer.Written] = 1;
             return writer.BufferWriter;
+        }
+        """,
+        // A field of a disposed object written in the finally after its using: no code of the object runs
+        // (System.Data.SQLite's SQLiteCommand.Execute resets connection._noDispose).
+        """
+        public sealed class Connection : IDisposable
+        {
+            internal bool noDispose;
+            public void Dispose() { }
+        }
+        void Execute(Connection? connection)
+        {
+            try
+            {
+                using (connection)
+                {
+                    if (connection != null) connection.noDispose = true;
+                }
+            }
+            finally
+            {
+                if (connection != null) connection.noDispose = false;
+            }
         }
         """,
         // A lock on the object being disposed: the lock's exit reads the object's header, not its state (System.Private.CoreLib's
