@@ -122,10 +122,14 @@ namespace Ownership.CodeFixes
             var variableName = FixSupport.Variable(diagnostic);
             if (variableName is null)
             {
-                // A value no variable holds: a disposable created to call one member on it can get one.
+                // A value no variable holds: a disposable created to call one member on it can get one, unless it wraps
+                // a variable the code uses after it (Mono.Cecil's new BinaryReader(stream).ReadUInt32() in a try whose
+                // finally restores the stream's position).
                 var type = model.GetTypeInfo(acquisition, context.CancellationToken).Type;
                 if (FixSupport.IsDisposable(diagnostic) &&
-                    DiscardedReceiver.StatementFor(acquisition, type, model, context.CancellationToken) is { } before)
+                    DiscardedReceiver.StatementFor(acquisition, type, model, context.CancellationToken) is { } before &&
+                    await FixSupport.ContractsAsync(context.Document, context.CancellationToken).ConfigureAwait(false) is { } receiverContracts &&
+                    !WrapsVariableUsedLater(acquisition, before, model, receiverContracts, context.CancellationToken))
                 {
                     var name = DiscardedReceiver.NameFor(type, before, model);
                     context.RegisterCodeFix(

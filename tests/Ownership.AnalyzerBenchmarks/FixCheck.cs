@@ -286,7 +286,7 @@ internal static class FixCheck
         public static async Task<Snapshot> TakeAsync(Document document, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions options)
         {
             var model = (await document.GetSemanticModelAsync().ConfigureAwait(false))!;
-            var errors = model.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => $"{d.Id} {d.GetMessage()}").ToList();
+            var errors = model.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(ErrorKey).ToList();
             var findings = await model.Compilation.WithAnalyzers(analyzers, options).GetAnalyzerSemanticDiagnosticsAsync(model, null, CancellationToken.None).ConfigureAwait(false);
             return new Snapshot(errors, findings.Select(Key).ToList());
         }
@@ -294,6 +294,14 @@ internal static class FixCheck
         /// <summary>Rule and message, less the line numbers messages give, which an edit above them moves.</summary>
         public static string Key(Diagnostic diagnostic) => $"{diagnostic.Id} {LineNumber.Replace(diagnostic.GetMessage(), "at line …")}";
 
+        /// <summary>
+        /// A compiler error's code and message, less the source positions some messages give ("'T [File.cs(9)]'" when two
+        /// types share a name), which an edit above them moves.
+        /// </summary>
+        private static string ErrorKey(Diagnostic error) => $"{error.Id} {SourcePosition.Replace(error.GetMessage(), ".cs(…)")}";
+
         private static readonly Regex LineNumber = new(@"at line \d+", RegexOptions.CultureInvariant);
+
+        private static readonly Regex SourcePosition = new(@"\.cs\(\d+\)", RegexOptions.CultureInvariant);
     }
 }

@@ -496,6 +496,48 @@ public class OWN003CodeFixTests
             Reader));
 
     [Fact]
+    public Task No_fix_for_a_discarded_wrapper_whose_inner_value_is_used_after_it() =>
+        // The using declaration would dispose the handle before the finally uses it (Mono.Cecil's
+        // new BinaryReader(stream).ReadUInt32() in a try whose finally restores the stream's position).
+        Verify.VerifyNoFixAsync(FixTestCode.Members(
+            """
+            bool M(Handle h)
+            {
+                try
+                {
+                    return {|OWN003:new Reader(h)|}.Read() == 1;
+                }
+                finally
+                {
+                    h.Write(0);
+                }
+            }
+            """,
+            Reader));
+
+    [Fact]
+    public Task A_discarded_wrapper_whose_inner_value_is_not_named_again_is_disposed() =>
+        Verify.VerifyCodeFixAsync(
+            FixTestCode.Members(
+                """
+                bool M(Handle h)
+                {
+                    return {|OWN003:new Reader(h)|}.Read() == 1;
+                }
+                """,
+                Reader),
+            FixTestCode.Members(
+                """
+                bool M(Handle h)
+                {
+                    using var reader = new Reader(h);
+                    return reader.Read() == 1;
+                }
+                """,
+                Reader),
+            OWN003AddReleaseCodeFix.UsingVarForReceiverKey);
+
+    [Fact]
     public Task A_wrapper_whose_inner_value_is_not_named_again_is_disposed() =>
         Verify.VerifyCodeFixAsync(
             FixTestCode.Members(
