@@ -106,7 +106,7 @@ namespace Ownership.Analyzers.Flow
                         return state.PointsTo[VariableOf(field.Field)];
                     }
 
-                    Use(UsedByFieldRead(field.Instance, Evaluate(field.Instance, state)), field.Instance, state);
+                    UseInstanceOf(field, state);
                     return 0;
                 case OperationKind.FlowCapture:
                     var capture = (IFlowCaptureOperation)operation;
@@ -548,18 +548,27 @@ namespace Ownership.Analyzers.Flow
 
         private void EvaluateTargetChildren(IOperation target, FlowState state)
         {
+            if (target is IFieldReferenceOperation field)
+            {
+                // Writing a field of a disposed object runs none of its code, as reading one does (SQLite's
+                // connection._noDispose = false in the finally after its using).
+                UseInstanceOf(field, state);
+                return;
+            }
+
             foreach (var child in target.ChildOperations)
             {
-                var value = Evaluate(child, state);
-                if (target is IFieldReferenceOperation field && ReferenceEquals(child, field.Instance))
-                {
-                    // Writing a field of a disposed object runs none of its code, as reading one does (SQLite's
-                    // connection._noDispose = false in the finally after its using).
-                    value = UsedByFieldRead(field.Instance, value);
-                }
-
-                Use(value, child, state);
+                Use(Evaluate(child, state), child, state);
             }
+        }
+
+        /// <summary>
+        /// Reading or writing a field that is not followed as a variable uses the object it belongs to, unless that object
+        /// is a disposed one (<see cref="UsedByFieldRead"/>).
+        /// </summary>
+        private void UseInstanceOf(IFieldReferenceOperation field, FlowState state)
+        {
+            Use(UsedByFieldRead(field.Instance, Evaluate(field.Instance, state)), field.Instance, state);
         }
 
         private void NameNewResources(ulong value, object variable)
