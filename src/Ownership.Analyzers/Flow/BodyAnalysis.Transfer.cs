@@ -1905,8 +1905,9 @@ namespace Ownership.Analyzers.Flow
         /// <summary>
         /// A getter that only computes from its object's fields (<c>public uint Id =&gt; _id;</c>, <c>public uint Crc =&gt;
         /// ~seed;</c>, such a getter of the object itself or of its base, <c>=&gt; base.StreamState</c>, or of an object a
-        /// field holds: <c>crc?.Result ?? 0</c>): reading it reads fields, which a disposed object still has. A call, an
-        /// element access or a <c>throw</c> makes it a call into the object.
+        /// field holds: <c>crc?.Result ?? 0</c>, also written <c>if (crc == null) return 0; return crc.Result;</c>): reading
+        /// it reads fields, which a disposed object still has. A call, an element access or a <c>throw</c> makes it a call
+        /// into the object.
         /// </summary>
         private static bool ComputesFromFields(IPropertySymbol property, int depth)
         {
@@ -1915,14 +1916,47 @@ namespace Ownership.Analyzers.Flow
                 return false;
             }
 
-            var returned = references[0].GetSyntax() switch
+            var type = property.ContainingType;
+            return references[0].GetSyntax() switch
             {
-                ArrowExpressionClauseSyntax arrow => arrow.Expression,
-                AccessorDeclarationSyntax { ExpressionBody: { } body } => body.Expression,
-                AccessorDeclarationSyntax { Body.Statements: { Count: 1 } statements } when statements[0] is ReturnStatementSyntax only => only.Expression,
-                _ => null,
+                ArrowExpressionClauseSyntax arrow => IsFieldComputation(arrow.Expression, type, depth),
+                AccessorDeclarationSyntax { ExpressionBody: { } body } => IsFieldComputation(body.Expression, type, depth),
+                AccessorDeclarationSyntax { Body: { } block } => ReturnsFieldComputation(block, type, depth),
+                _ => false,
             };
-            return returned is not null && IsFieldComputation(returned, property.ContainingType, depth);
+        }
+
+        /// <summary>
+        /// A getter's statements that only return what <see cref="IsFieldComputation"/> accepts, behind <c>if</c>s whose
+        /// conditions it accepts too: no other statement, so nothing else runs.
+        /// </summary>
+        private static bool ReturnsFieldComputation(StatementSyntax statement, INamedTypeSymbol type, int depth)
+        {
+            switch (statement)
+            {
+                case ReturnStatementSyntax { Expression: { } returned }:
+                    return IsFieldComputation(returned, type, depth);
+                case IfStatementSyntax branch:
+                    return IsFieldComputation(branch.Condition, type, depth) && ReturnsFieldComputation(branch.Statement, type, depth) &&
+                           (branch.Else is null || ReturnsFieldComputation(branch.Else.Statement, type, depth));
+                case BlockSyntax block:
+                    if (block.Statements.Count == 0)
+                    {
+                        return false;
+                    }
+
+                    foreach (var inner in block.Statements)
+                    {
+                        if (!ReturnsFieldComputation(inner, type, depth))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                default:
+                    return false;
+            }
         }
 
         /// <summary>True when <paramref name="expression"/>, in a getter of <paramref name="type"/>, only reads fields, constants and getters that do.</summary>

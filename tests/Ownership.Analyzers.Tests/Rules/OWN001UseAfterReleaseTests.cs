@@ -167,6 +167,31 @@ public class OWN001UseAfterReleaseTests
             all.Remove({|OWN001:transaction|}.Next);
         }
         """,
+        // A getter whose guard throws is a call into the disposed object (the twin of CrcStream.Checked below).
+        """
+        public sealed class Transaction : IDisposable
+        {
+            private readonly uint id;
+            private bool disposed;
+            public uint Id
+            {
+                get
+                {
+                    if (disposed)
+                    {
+                        throw new ObjectDisposedException(nameof(Transaction));
+                    }
+                    return id;
+                }
+            }
+            public void Dispose() { disposed = true; }
+        }
+        public void Release(Transaction transaction, Dictionary<uint, int> all)
+        {
+            transaction.Dispose();
+            all.Remove({|OWN001:transaction|}.Id);
+        }
+        """,
         // A using over a parameter disposes it: the body has no other release, acquisition or borrow (the twin of the
         // using over a stream it creates, below).
         """
@@ -792,7 +817,8 @@ public class OWN001UseAfterReleaseTests
         }
         """,
         // Getters that compute from fields, the object's own or those of an object it holds: a checksum read after the
-        // disposal that flushed it (SharpCompress's LZipStream.Finish and GZipStream.Dispose).
+        // disposal that flushed it (SharpCompress's LZipStream.Finish and GZipStream.Dispose), also behind a null test
+        // (DotNetZip's GZipStream.Dispose).
         """
         public sealed class Checksum
         {
@@ -806,6 +832,17 @@ public class OWN001UseAfterReleaseTests
             public uint Crc => ~seed;
             public int Crc32 => crc?.Result ?? 0;
             public uint Next => this.seed + 1;
+            public int Checked
+            {
+                get
+                {
+                    if (crc == null)
+                    {
+                        return 0;
+                    }
+                    return crc.Result;
+                }
+            }
             public void Dispose() { }
         }
         public void Finish(CrcStream stream, Dictionary<uint, int> all)
@@ -813,6 +850,7 @@ public class OWN001UseAfterReleaseTests
             stream.Dispose();
             all[stream.Crc] = stream.Crc32;
             all.Remove(stream.Next);
+            all[stream.Next] = stream.Checked;
         }
         """,
         // Usings over what they create, in a body with nothing else to follow, and over a parameter not used after it.
