@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Ownership.Analyzers.Contracts;
@@ -34,6 +36,7 @@ namespace Ownership.Analyzers.Flow
                 borrow.BorrowOrigin = origin;
                 borrow.SourceSymbol = source is null ? null : SourceSymbolOf(source);
                 borrow.SourceName = source is null ? "its source" : SourceNameOf(source);
+                borrow.OverUnknownPointer = origin == BorrowOrigin.View && sourceValue == 0 && IsAddress(source?.WithoutConversions().Type);
             }
 
             resources[id].SourceResources |= sourceValue & ~(1UL << id);
@@ -239,11 +242,25 @@ namespace Ownership.Analyzers.Flow
         /// <summary>OWN007: a [Borrowed] parameter, a pinned pointer or a view stored where it outlives its lease.</summary>
         private void CheckStore(IOperation store, IOperation target, ulong value, FlowState state)
         {
+            if (target is IPropertyReferenceOperation { Property: { Type.IsRefLikeType: true, ContainingType.IsRefLikeType: false } })
+            {
+                // assertion.ClientDataHash = hash, a span property of a class: its setter cannot keep a span, only read it.
+                return;
+            }
+
             foreach (var id in Bits(value))
             {
                 var borrow = resources[id];
                 if (borrow.Kind != ResourceKind.Borrow || borrow.BorrowOrigin == BorrowOrigin.Interior || !state.Resources[id].Has(StateFlags.Owned))
                 {
+                    continue;
+                }
+
+                if (borrow.OverUnknownPointer && borrow.SourceResources == 0 && !TakesAddressesInFrame())
+                {
+                    // Data = new ReadOnlySpan<byte>(fido_assert_authdata_ptr(native, i), n): a native library's memory, or
+                    // someone else's, whose lifetime this body cannot tell. Only this frame's own memory (stackalloc, &local)
+                    // is known to die with it.
                     continue;
                 }
 
@@ -383,6 +400,33 @@ namespace Ownership.Analyzers.Flow
             return IsFieldOfThis(target) &&
                    (borrow.SourceSymbol == ThisSource || (borrow.SourceSymbol is IFieldSymbol { IsStatic: false } sourceField &&
                     method is not null && SymbolEqualityComparer.Default.Equals(sourceField.ContainingType, method.ContainingType)));
+        }
+
+        /// <summary>
+        /// True when the body takes an address in its own frame (<c>stackalloc</c>, <c>&amp;local</c>,
+        /// <c>Unsafe.AsPointer</c>): then a pointer the analysis does not follow may point into memory that dies with it.
+        /// </summary>
+        private bool TakesAddressesInFrame()
+        {
+            if (takesAddressesInFrame is { } known)
+            {
+                return known;
+            }
+
+            var found = false;
+            foreach (var node in graph.OriginalOperation.Syntax.DescendantNodesAndSelf())
+            {
+                if (node.IsKind(SyntaxKind.StackAllocArrayCreationExpression) || node.IsKind(SyntaxKind.ImplicitStackAllocArrayCreationExpression) ||
+                    node.IsKind(SyntaxKind.AddressOfExpression) ||
+                    (node is IdentifierNameSyntax { Identifier.ValueText: "AsPointer" }))
+                {
+                    found = true;
+                    break;
+                }
+            }
+
+            takesAddressesInFrame = found;
+            return found;
         }
 
         /// <summary>A field of a struct that the caller passed by <c>ref</c> or <c>out</c> (<c>ctx.buffer</c>, <c>ctx.state.span</c>).</summary>

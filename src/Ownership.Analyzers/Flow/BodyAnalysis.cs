@@ -50,6 +50,7 @@ namespace Ownership.Analyzers.Flow
         private readonly bool[] isInTryWithCatch;
         private readonly Dictionary<IOperation, bool> mayThrow = new Dictionary<IOperation, bool>();
         private HashSet<ISymbol>? storedIntoFieldsOfThis;
+        private bool? takesAddressesInFrame;
         private FlowState?[] inStates = Array.Empty<FlowState?>();
         private bool[] dirty = Array.Empty<bool>();
         private bool joiningHandlers;

@@ -165,6 +165,12 @@ namespace Ownership.Analyzers.Flow
         /// </summary>
         public bool KeptByThis { get; set; }
 
+        /// <summary>
+        /// For borrows: a view made from a pointer (or address) that no followed value held when the view was taken, such
+        /// as one a native call returned: whose memory it is, and for how long, is not known here.
+        /// </summary>
+        public bool OverUnknownPointer { get; set; }
+
         /// <summary>For borrows: the resources whose storage it points into.</summary>
         public ulong SourceResources { get; set; }
 

@@ -200,6 +200,18 @@ public class OWN007BorrowEscapesTests
             stack.Push({|OWN007:handle|});
         }
         """,
+        // A view of this frame's stackalloc kept in a field (the twin of the native library's memory below).
+        """
+        public ref struct Scratch
+        {
+            private Span<byte> memory;
+            public Scratch(int size)
+            {
+                byte* p = stackalloc byte[16];
+                {|OWN007:memory = new Span<byte>(p, 16)|};
+            }
+        }
+        """,
         // A pinned pointer stored in a static.
         """
         static IntPtr address;
@@ -441,6 +453,39 @@ public class OWN007BorrowEscapesTests
         {
             byte* p = Api.Create(8);
             slots[0] = p;
+        }
+        """,
+        // Views of a native library's memory, kept by the struct that wraps its handle (MySql.Data's
+        // FidoAssertionStatement): whose memory it is, and for how long, is not known here.
+        """
+        static class Fido
+        {
+            [DllImport("fido2")] public static extern byte* fido_assert_authdata_ptr(IntPtr assert, IntPtr index);
+        }
+        public ref struct Statement
+        {
+            public ReadOnlySpan<byte> AuthData { get; }
+            public ReadOnlySpan<byte> Id;
+            public Statement(IntPtr assert, int index, int length)
+            {
+                AuthData = new ReadOnlySpan<byte>(Fido.fido_assert_authdata_ptr(assert, (IntPtr)index), length);
+                byte* id = Fido.fido_assert_authdata_ptr(assert, (IntPtr)(index + 1));
+                Id = new ReadOnlySpan<byte>(id, length);
+            }
+        }
+        """,
+        // A span handed to the setter of a class, which cannot keep a span (MySql.Data's FidoAssertion.ClientDataHash).
+        """
+        public sealed class Assertion
+        {
+            private byte[] hash = Array.Empty<byte>();
+            public ReadOnlySpan<byte> ClientDataHash { set { hash = value.ToArray(); } }
+        }
+        byte[] clientDataHash = new byte[32];
+        void M(Assertion assertion, [Borrowed] byte[] data)
+        {
+            assertion.ClientDataHash = clientDataHash;
+            assertion.ClientDataHash = data;
         }
         """,
     };
