@@ -851,11 +851,16 @@ namespace Ownership.Analyzers.Flow
         /// <c>list.Remove(handle)</c>, <c>set.Contains(handle)</c>, <c>ReferenceEquals(a, b)</c>: a lookup whose parameter is
         /// <c>object</c> or an unconstrained type parameter sees the object's identity, not its state, so handing it a
         /// disposed object is no use of it. A parameter of the object's own type, or any other method, is still a use.
+        /// <c>GC.KeepAlive(callback)</c> and <c>GC.SuppressFinalize(socket)</c> are the collector's business with the object,
+        /// not with its state, too.
         /// </summary>
         private static bool LooksUpIdentity(IMethodSymbol target, IArgumentOperation argument)
         {
             switch (target.Name)
             {
+                case "KeepAlive":
+                case "SuppressFinalize":
+                    return IsSystemType(target.ContainingType, string.Empty, "GC");
                 case "Remove":
                 case "TryRemove":
                 case "Contains":

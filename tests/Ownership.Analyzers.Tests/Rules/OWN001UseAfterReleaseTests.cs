@@ -47,6 +47,18 @@ public class OWN001UseAfterReleaseTests
             Remove({|OWN001:handle|});
         }
         """,
+        // A KeepAlive of another type than GC may use what it is given (the twin of GC.KeepAlive in the silent cases).
+        """
+        static class Lease { public static void KeepAlive(object value) { } }
+        void Run(Handle callback)
+        {
+            using (callback)
+            {
+                callback.Write(1);
+            }
+            Lease.KeepAlive({|OWN001:callback|});
+        }
+        """,
         // Subscribing to a disposed object is a use (the twin of -= in the silent cases).
         """
         FileSystemWatcher watcher = new FileSystemWatcher();
@@ -683,6 +695,20 @@ public class OWN001UseAfterReleaseTests
             all.Remove(handle);
             counts.Remove(handle);
             if (all.Contains(handle) || ReferenceEquals(handle, null)) { }
+        }
+        """,
+        // The collector's business with a disposed object, not with its state (ClearScript's QueueNativeCallback: using
+        // (callback) { … } GC.KeepAlive(callback);).
+        """
+        void Run(Handle callback, Handle socket)
+        {
+            using (callback)
+            {
+                callback.Write(1);
+            }
+            GC.KeepAlive(callback);
+            socket.Dispose();
+            GC.SuppressFinalize(socket);
         }
         """,
         // Unsubscribing from a disposed object lets go of it (SSH.NET's Shell.Stop: _channel.DataReceived -= … after Dispose; the
