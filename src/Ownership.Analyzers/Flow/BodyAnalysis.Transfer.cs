@@ -1765,7 +1765,7 @@ namespace Ownership.Analyzers.Flow
             // its release method (a pooled lease's Return) has nothing to fix, and its copies keep the value anyway.
             if (method is null || method.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction or MethodKind.Destructor ||
                 method is { IsOverride: true, Name: "ReleaseHandle", Parameters.Length: 0 } ||
-                method.ContainingType is { TypeKind: TypeKind.Struct, IsReadOnly: true })
+                method.ContainingType is { TypeKind: TypeKind.Struct, IsReadOnly: true } || IsMarshallerRelease(method))
             {
                 return;
             }
@@ -1792,6 +1792,34 @@ namespace Ownership.Analyzers.Flow
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// The release method of a custom marshaller's shape: <c>Free()</c> of a stateful marshaller, <c>FreeNative()</c>
+        /// of a native struct, in a type that is (or is nested in) a <c>[CustomMarshaller]</c>. The interop stub the
+        /// compiler generates calls it once for each call it marshals, and uses that marshaller no more.
+        /// </summary>
+        private static bool IsMarshallerRelease(IMethodSymbol method)
+        {
+            if (method.IsStatic || method.Name is not ("Free" or "FreeNative"))
+            {
+                return false;
+            }
+
+            for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+            {
+                foreach (var attribute in type.GetAttributes())
+                {
+                    if (attribute.AttributeClass is { } marker &&
+                        (IsSystemType(marker, "Runtime.InteropServices.Marshalling", "CustomMarshallerAttribute") ||
+                         IsSystemType(marker, "Runtime.InteropServices.Marshalling", "ContiguousCollectionMarshallerAttribute")))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

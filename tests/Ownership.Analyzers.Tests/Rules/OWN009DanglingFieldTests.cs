@@ -325,6 +325,21 @@ public class OWN009DanglingFieldTests
             set { if (!value) {|OWN009:Marshal.FreeHGlobal(handle)|}; }
         }
         """,
+        // A marshaller's other methods are ordinary ones (the twin of the marshallers' Free in the silent cases).
+        """
+        [System.Runtime.InteropServices.Marshalling.CustomMarshaller(typeof(string), System.Runtime.InteropServices.Marshalling.MarshalMode.ManagedToUnmanagedIn, typeof(ManagedToUnmanagedIn))]
+        public static class TextMarshaller
+        {
+            public struct ManagedToUnmanagedIn
+            {
+                private IntPtr native;
+                public void FromManaged(string text) { native = Marshal.StringToCoTaskMemUni(text); }
+                public IntPtr ToUnmanaged() => native;
+                public void Reset() { {|OWN009:Marshal.FreeCoTaskMem(native)|}; }
+                public void Free() { Marshal.FreeCoTaskMem(native); }
+            }
+        }
+        """,
     };
 
     public static TheoryData<string> Silent => new()
@@ -669,6 +684,34 @@ public class OWN009DanglingFieldTests
         {
             try { Api.Destroy(data); }
             finally { data = null; }
+        }
+        """,
+        // The release method of a custom marshaller's shape, which the generated interop stub calls once per call: a stateful
+        // marshaller's Free, and a native struct's FreeNative (System.Private.CoreLib's marshallers, System.Diagnostics.EventLog's
+        // EvtStringVariant.Marshaller.Native).
+        """
+        [System.Runtime.InteropServices.Marshalling.CustomMarshaller(typeof(string), System.Runtime.InteropServices.Marshalling.MarshalMode.ManagedToUnmanagedIn, typeof(ManagedToUnmanagedIn))]
+        public static class TextMarshaller
+        {
+            public struct ManagedToUnmanagedIn
+            {
+                private IntPtr native;
+                public void FromManaged(string text) { native = Marshal.StringToCoTaskMemUni(text); }
+                public IntPtr ToUnmanaged() => native;
+                public void Free() { Marshal.FreeCoTaskMem(native); }
+            }
+        }
+        public struct Variant { public string Text; }
+        [System.Runtime.InteropServices.Marshalling.CustomMarshaller(typeof(Variant), System.Runtime.InteropServices.Marshalling.MarshalMode.Default, typeof(VariantMarshaller))]
+        public static class VariantMarshaller
+        {
+            public struct Native
+            {
+                private IntPtr text;
+                public Native(Variant managed) { text = Marshal.StringToCoTaskMemUni(managed.Text); }
+                public void FreeNative() { Marshal.FreeCoTaskMem(text); }
+            }
+            public static Native ConvertToUnmanaged(Variant managed) => new Native(managed);
         }
         """,
     };
