@@ -796,6 +796,9 @@ namespace Ownership.Analyzers.Flow
                 case "ToArray":
                 case "GetBuffer":
                     return target.Parameters.IsEmpty && IsSystemType(target.ContainingType, "IO", "MemoryStream");
+                case "TryGetBuffer":
+                    // Hands out the same array as GetBuffer, when the stream allows it, without checking either.
+                    return target.Parameters.Length == 1 && IsSystemType(target.ContainingType, "IO", "MemoryStream");
                 case "ToString":
                 case "GetStringBuilder":
                     // A closed StringWriter still gives what was written to it.

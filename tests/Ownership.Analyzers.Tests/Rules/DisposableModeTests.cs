@@ -91,7 +91,7 @@ public class DisposableModeTests
     [Fact]
     public Task Track_all_takes_the_bytes_of_a_closed_memory_stream()
     {
-        // MemoryStream.ToArray and GetBuffer work on a closed stream (FASTER's recovery infos write through a BinaryWriter
+        // MemoryStream.ToArray, GetBuffer and TryGetBuffer work on a closed stream (FASTER's recovery infos write through a BinaryWriter
         // that disposes the stream, then take the bytes; BouncyCastle's DefiniteLengthInputStream copies into a
         // MemoryStream subclass under using, then takes its buffer); any other member after that is a use.
         return AnalyzerVerifier<FlowAnalyzer>.VerifyAsync(new AnalyzerTest
@@ -118,6 +118,15 @@ public class DisposableModeTests
                         writer.Write(value);
                     }
                     return memoryStream.ToArray();
+                }
+                public ArraySegment<byte> ToSegment(long value)
+                {
+                    using var memoryStream = new MemoryStream();
+                    using (var writer = new BinaryWriter(memoryStream))
+                    {
+                        writer.Write(value);
+                    }
+                    return memoryStream.TryGetBuffer(out var written) ? written : new ArraySegment<byte>(memoryStream.ToArray());
                 }
                 public long Length(long value)
                 {
