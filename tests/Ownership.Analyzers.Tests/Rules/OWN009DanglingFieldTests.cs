@@ -326,7 +326,11 @@ public class OWN009DanglingFieldTests
         }
         """,
         // A marshaller's other methods are ordinary ones (the twin of the marshallers' Free in the silent cases).
-        """
+        TextMarshaller("public void Reset() { {|OWN009:Marshal.FreeCoTaskMem(native)|}; }"),
+    };
+
+    /// <summary>A stateful marshaller whose Free frees its field and leaves it, with <paramref name="otherMember"/> beside it.</summary>
+    private static string TextMarshaller(string otherMember) => $$"""
         [System.Runtime.InteropServices.Marshalling.CustomMarshaller(typeof(string), System.Runtime.InteropServices.Marshalling.MarshalMode.ManagedToUnmanagedIn, typeof(ManagedToUnmanagedIn))]
         public static class TextMarshaller
         {
@@ -335,12 +339,12 @@ public class OWN009DanglingFieldTests
                 private IntPtr native;
                 public void FromManaged(string text) { native = Marshal.StringToCoTaskMemUni(text); }
                 public IntPtr ToUnmanaged() => native;
-                public void Reset() { {|OWN009:Marshal.FreeCoTaskMem(native)|}; }
                 public void Free() { Marshal.FreeCoTaskMem(native); }
+                {{otherMember}}
             }
         }
-        """,
-    };
+
+        """;
 
     public static TheoryData<string> Silent => new()
     {
@@ -689,18 +693,7 @@ public class OWN009DanglingFieldTests
         // The release method of a custom marshaller's shape, which the generated interop stub calls once per call: a stateful
         // marshaller's Free, and a native struct's FreeNative (System.Private.CoreLib's marshallers, System.Diagnostics.EventLog's
         // EvtStringVariant.Marshaller.Native).
-        """
-        [System.Runtime.InteropServices.Marshalling.CustomMarshaller(typeof(string), System.Runtime.InteropServices.Marshalling.MarshalMode.ManagedToUnmanagedIn, typeof(ManagedToUnmanagedIn))]
-        public static class TextMarshaller
-        {
-            public struct ManagedToUnmanagedIn
-            {
-                private IntPtr native;
-                public void FromManaged(string text) { native = Marshal.StringToCoTaskMemUni(text); }
-                public IntPtr ToUnmanaged() => native;
-                public void Free() { Marshal.FreeCoTaskMem(native); }
-            }
-        }
+        TextMarshaller(string.Empty) + """
         public struct Variant { public string Text; }
         [System.Runtime.InteropServices.Marshalling.CustomMarshaller(typeof(Variant), System.Runtime.InteropServices.Marshalling.MarshalMode.Default, typeof(VariantMarshaller))]
         public static class VariantMarshaller
