@@ -27,6 +27,13 @@ public class MutationTests
     private static readonly int Variants =
         int.TryParse(Environment.GetEnvironmentVariable("OWNERSHIP_ROBUSTNESS_VARIANTS"), out var variants) && variants > 0 ? variants : 2000;
 
+    /// <summary>
+    /// The first variant's number: OWNERSHIP_ROBUSTNESS_FIRST=100000 hunts through variants no earlier run made (each number
+    /// picks its seed and its mutations).
+    /// </summary>
+    private static readonly int First =
+        int.TryParse(Environment.GetEnvironmentVariable("OWNERSHIP_ROBUSTNESS_FIRST"), out var first) && first > 0 ? first : 0;
+
     /// <summary>The time one variant may take to compile and analyze (a timed-out variant is retried once before failing).</summary>
     private static readonly TimeSpan PerVariantLimit = TimeSpan.FromSeconds(2);
 
@@ -50,7 +57,7 @@ public class MutationTests
         var diagnostics = 0;
         var total = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var next = -1;
+        var next = First - 1;
 
         // Two workers: the machines this runs on have two cores. Analyzer instances are shared, as a host shares them.
         var analyzers = RobustnessHarness.NewAnalyzers();
@@ -58,7 +65,7 @@ public class MutationTests
         async Task Worker()
         {
             int variant;
-            while ((variant = Interlocked.Increment(ref next)) < Variants && failures.Count < 5)
+            while ((variant = Interlocked.Increment(ref next)) < First + Variants && failures.Count < 5)
             {
                 var seed = seeds[variant % seeds.Count];
                 // Every third variant still parses, so that the code fixes run on it.
@@ -99,7 +106,7 @@ public class MutationTests
         }
 
         await Task.WhenAll(Task.Run(Worker), Task.Run(Worker));
-        output.WriteLine($"{Math.Min(Variants, next)} variants of {seeds.Count} seeds ({parsingVariants} of {bindingVariants} broken only in binding parse), {RobustnessHarness.AnalyzerTypes.Length} analyzers, {RobustnessHarness.CodeFixTypes.Length} code fixes ({fixActions} actions run, {fixAllActions} of them Fix All), {diagnostics} diagnostics, in {total.Elapsed.TotalSeconds:N1} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:N1} s of CPU in the test process, other tests included)");
+        output.WriteLine($"{Math.Min(Variants, next - First)} variants (from number {First}) of {seeds.Count} seeds ({parsingVariants} of {bindingVariants} broken only in binding parse), {RobustnessHarness.AnalyzerTypes.Length} analyzers, {RobustnessHarness.CodeFixTypes.Length} code fixes ({fixActions} actions run, {fixAllActions} of them Fix All), {diagnostics} diagnostics, in {total.Elapsed.TotalSeconds:N1} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:N1} s of CPU in the test process, other tests included)");
 
         // The binding variants are there to run the code fixes, which need code that parses.
         Assert.True(parsingVariants * 2 > bindingVariants, $"only {parsingVariants} of {bindingVariants} binding variants parse");
