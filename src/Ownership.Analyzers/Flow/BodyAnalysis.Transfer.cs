@@ -1555,6 +1555,12 @@ namespace Ownership.Analyzers.Flow
                 case IPropertyReferenceOperation { Property.Name: "HasValue" } hasValue when IsNullable(hasValue.Instance):
                     RefineNull(hasValue.Instance!, isNull: !whenTrue, state);
                     break;
+                case IPropertyReferenceOperation { Property.Name: "IsInvalid", Instance.Type: INamedTypeSymbol handleType } invalid
+                    when DerivesFromSystemType(handleType, "Runtime.InteropServices", "SafeHandle"):
+                    // if (handle.IsInvalid) return false;: a handle that failed to open holds nothing to release (a SafeHandle
+                    // releases only a valid one), as a null does not.
+                    RefineNull(invalid.Instance!, isNull: whenTrue, state);
+                    break;
                 case IPropertyReferenceOperation { Property.Name: "IsAllocated" } allocated:
                     // GCHandle.Free zeroes the handle it is called on, so IsAllocated tells released from held.
                     foreach (var id in Bits(Peek(allocated.Instance, state)))

@@ -9,6 +9,20 @@ public class OWN003LeakTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // A valid handle returned from without its release (the twin of the invalid one in the silent cases).
+        """
+        [return: Owned] static Microsoft.Win32.SafeHandles.SafeFileHandle OpenFile(string path) => File.OpenHandle(path);
+        public bool TryOpen(string path)
+        {
+            var handle = {|OWN003:OpenFile(path)|};
+            if (!handle.IsInvalid)
+            {
+                return true;
+            }
+            handle.Dispose();
+            return false;
+        }
+        """,
         // The same class written by hand.
         """
         private sealed class Iterator
@@ -248,6 +262,35 @@ public class OWN003LeakTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A handle that failed to open holds nothing to release: a SafeHandle releases only a valid one (MySql.Data's
+        // NamedPipeStream.Open retries until CreateFile gives a valid handle).
+        """
+        [return: Owned] static Microsoft.Win32.SafeHandles.SafeFileHandle OpenFile(string path) => File.OpenHandle(path);
+        public bool TryOpen(string path)
+        {
+            var handle = OpenFile(path);
+            if (handle.IsInvalid)
+            {
+                return false;
+            }
+            handle.Dispose();
+            return true;
+        }
+        [Owned] Microsoft.Win32.SafeHandles.SafeFileHandle? pipe;
+        public void Open(string path)
+        {
+            while (true)
+            {
+                pipe = OpenFile(path);
+                if (!pipe.IsInvalid)
+                {
+                    break;
+                }
+                System.Threading.Thread.Sleep(10);
+            }
+        }
+        public void Dispose() => pipe?.Dispose();
+        """,
         // A state machine the compiler wrote, as a decompiler writes it out (System.Text.Json's async enumerators).
         """
         [System.Runtime.CompilerServices.CompilerGenerated]
