@@ -1481,7 +1481,7 @@ namespace Ownership.Analyzers.Flow
             return (state.PointsTo[fieldVariable] & (1UL << resource.Id)) == 0 && !state.Resources[resource.Id].Has(StateFlags.Gone | StateFlags.Escaped);
         }
 
-        /// <summary>Null checks, <c>IsAllocated</c> and Try… results refine the state on each branch.</summary>
+        /// <summary>Null checks, <c>IsAllocated</c>, a SafeHandle's <c>IsInvalid</c> and Try… results refine the state on each branch.</summary>
         private void Refine(IOperation condition, bool whenTrue, FlowState state)
         {
             switch (condition)
@@ -1557,8 +1557,8 @@ namespace Ownership.Analyzers.Flow
                     break;
                 case IPropertyReferenceOperation { Property.Name: "IsInvalid", Instance.Type: INamedTypeSymbol handleType } invalid
                     when DerivesFromSystemType(handleType, "Runtime.InteropServices", "SafeHandle"):
-                    // if (handle.IsInvalid) return false;: a handle that failed to open holds nothing to release (a SafeHandle
-                    // releases only a valid one), as a null does not.
+                    // if (handle.IsInvalid) return false;: a handle that failed to open holds nothing to release, as a null
+                    // holds nothing (a SafeHandle releases only a valid one).
                     RefineNull(invalid.Instance!, isNull: whenTrue, state);
                     break;
                 case IPropertyReferenceOperation { Property.Name: "IsAllocated" } allocated:
