@@ -36,7 +36,7 @@ namespace Ownership.Analyzers.Flow
                 borrow.BorrowOrigin = origin;
                 borrow.SourceSymbol = source is null ? null : SourceSymbolOf(source);
                 borrow.SourceName = source is null ? "its source" : SourceNameOf(source);
-                borrow.OverUnknownPointer = origin == BorrowOrigin.View && sourceValue == 0 && IsAddress(source?.WithoutConversions().Type);
+                borrow.OverAddress = origin == BorrowOrigin.View && IsAddress(source?.WithoutConversions().Type);
             }
 
             resources[id].SourceResources |= sourceValue & ~(1UL << id);
@@ -256,7 +256,7 @@ namespace Ownership.Analyzers.Flow
                     continue;
                 }
 
-                if (borrow.OverUnknownPointer && borrow.SourceResources == 0 && !TakesAddressesInFrame())
+                if (borrow.OverAddress && borrow.SourceResources == 0 && !TakesAddressesInFrame())
                 {
                     // Data = new ReadOnlySpan<byte>(fido_assert_authdata_ptr(native, i), n): a native library's memory, or
                     // someone else's, whose lifetime this body cannot tell. Only this frame's own memory (stackalloc, &local)

@@ -166,10 +166,11 @@ namespace Ownership.Analyzers.Flow
         public bool KeptByThis { get; set; }
 
         /// <summary>
-        /// For borrows: a view made from a pointer (or address) that no followed value held when the view was taken, such
-        /// as one a native call returned: whose memory it is, and for how long, is not known here.
+        /// For borrows: a view made from a pointer or address (<c>new Span&lt;T&gt;(pointer, n)</c>). With no
+        /// <see cref="SourceResources"/>, no followed value held it (a native call returned it): whose memory it is, and for
+        /// how long, is not known here.
         /// </summary>
-        public bool OverUnknownPointer { get; set; }
+        public bool OverAddress { get; set; }
 
         /// <summary>For borrows: the resources whose storage it points into.</summary>
         public ulong SourceResources { get; set; }
