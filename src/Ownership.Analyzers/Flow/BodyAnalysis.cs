@@ -166,7 +166,7 @@ namespace Ownership.Analyzers.Flow
                     {
                         if (!isFinallyBlock[destination.Ordinal])
                         {
-                            changed |= JoinIntoBlock(destination.Ordinal, state);
+                            changed |= JoinIntoBlock(PastKnownFlagTests(destination, state).Ordinal, state);
                         }
                     });
                     changed |= handlersChanged;
@@ -200,6 +200,62 @@ namespace Ownership.Analyzers.Flow
 
             JudgeExit();
             return true;
+        }
+
+        /// <summary>
+        /// Where a state bound for <paramref name="destination"/> goes on: past a block that only tests a flag whose value
+        /// the state knows, to the branch that value takes. The paths of a retry loop (<c>do { … retry = false; } catch {
+        /// socket.Dispose(); retry = true; } while (retry);</c>) then do not meet at the test, where which of them released
+        /// the socket would be lost: the one that leaves the loop holds a live socket.
+        /// </summary>
+        private BasicBlock PastKnownFlagTests(BasicBlock destination, FlowState state)
+        {
+            // A few tests in a row at most (while (!done && !failed) is two blocks); each hop goes to another block.
+            for (var hops = 0; hops < 4; hops++)
+            {
+                if (!destination.Operations.IsEmpty || destination.ConditionalSuccessor is null || MayThrowAtStart(destination) ||
+                    KnownFlagValue(destination.BranchValue, state) is not bool value)
+                {
+                    break;
+                }
+
+                var taken = value == (destination.ConditionKind == ControlFlowConditionKind.WhenTrue)
+                    ? destination.ConditionalSuccessor
+                    : destination.FallThroughSuccessor;
+
+                // A branch that leaves a region or runs a finally does more than go to its block: it is followed as written.
+                if (taken?.Destination is not { Kind: BasicBlockKind.Block } next || !taken.FinallyRegions.IsEmpty ||
+                    !taken.LeavingRegions.IsEmpty || isFinallyBlock[next.Ordinal])
+                {
+                    break;
+                }
+
+                destination = next;
+            }
+
+            return destination;
+        }
+
+        /// <summary>The value of a followed flag (or its negation) on every path that reaches here with <paramref name="state"/>; null when it may be either.</summary>
+        private bool? KnownFlagValue(IOperation? condition, FlowState state)
+        {
+            switch (condition)
+            {
+                case IConversionOperation conversion:
+                    return KnownFlagValue(conversion.Operand, state);
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                    return !KnownFlagValue(not.Operand, state);
+            }
+
+            var flag = FlagOf(condition);
+            if (flag < 0)
+            {
+                return null;
+            }
+
+            var bit = 1UL << flag;
+            var mayBeTrue = (state.MayBeTrue & bit) != 0;
+            return mayBeTrue == ((state.MayBeFalse & bit) != 0) ? null : mayBeTrue;
         }
 
         /// <summary>Out of room with a larger run to come: whatever this run would report now, that run reports.</summary>

@@ -639,6 +639,31 @@ public class OWN001UseAfterReleaseTests
             return {|OWN001:handle|}.Target;
         }
         """,
+        // A retry loop whose flag is computed on the path that released: the loop may end with the block released (the
+        // twin of the retry loops in the silent cases).
+        """
+        void M(int n)
+        {
+            byte* p;
+            bool retry;
+            do
+            {
+                p = Api.Create(n);
+                if (Api.Read(p) > 0)
+                {
+                    retry = false;
+                }
+                else
+                {
+                    Api.Destroy(p);
+                    retry = n > 3;
+                }
+            }
+            while (retry);
+            Api.Fill({|OWN001:p|}, n);
+            {|OWN002:Api.Destroy(p)|};
+        }
+        """,
     };
 
     /// <summary>The phases and the scanner of the state-machine twins (FASTER's two-phase iterator).</summary>
@@ -654,6 +679,56 @@ public class OWN001UseAfterReleaseTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A retry loop: the path that released the socket sets the flag that goes round again, where a new one is made; the
+        // path that leaves the loop holds a live one (Microsoft.Diagnostics.NETCore.Client's IpcClientRouterFactory).
+        """
+        [return: Owned] Handle Connect(int port, int delay)
+        {
+            Handle socket;
+            bool retry;
+            do
+            {
+                socket = Api.Open();
+                try
+                {
+                    socket.Write(port);
+                    retry = false;
+                }
+                catch (IOException)
+                {
+                    socket?.Dispose();
+                    System.Threading.Thread.Sleep(delay);
+                    retry = true;
+                }
+            }
+            while (retry);
+            socket.Write(0);
+            return socket;
+        }
+        """,
+        // The same with the flag tested at the top of the loop.
+        """
+        int M(int n)
+        {
+            byte* p = null;
+            bool done = false;
+            while (!done)
+            {
+                p = Api.Create(n);
+                if (Api.Read(p) > 0)
+                {
+                    done = true;
+                }
+                else
+                {
+                    Api.Destroy(p);
+                }
+            }
+            int first = Api.Read(p);
+            Api.Destroy(p);
+            return first;
+        }
+        """,
         // A handler starts where something in its try may throw, or at the try's start: the block after a release that only
         // assigns and returns (`_clientSocket = socket; socket2?.Close(); … break;` in the runtime's UdpClient.Connect) hands the
         // released value to no handler, so the next iteration is not a use after release (the twin of Send with Log() in the
