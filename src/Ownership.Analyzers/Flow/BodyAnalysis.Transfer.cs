@@ -385,7 +385,7 @@ namespace Ownership.Analyzers.Flow
             }
 
             var variable = VariableOfAssignmentTarget(assignment.Target);
-            if (variable >= 0 && variables[variable] is ILocalSymbol local && FlagOf(local) is var flag and >= 0)
+            if (variable >= 0 && variables[variable] is ISymbol flagSymbol && FlagOf(flagSymbol) is var flag and >= 0)
             {
                 // ok = true: the flag's value is known until its next assignment; anything else, either value.
                 var bit = 1UL << flag;
@@ -1492,7 +1492,7 @@ namespace Ownership.Analyzers.Flow
                 case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
                     Refine(not.Operand, !whenTrue, state);
                     break;
-                case ILocalReferenceOperation when FlagOf(condition) is var flag and >= 0:
+                case ILocalReferenceOperation or IParameterReferenceOperation when FlagOf(condition) is var flag and >= 0:
                     // The branch where the flag has a value it cannot have here is taken by no path.
                     var bit = 1UL << flag;
                     if (((whenTrue ? state.MayBeTrue : state.MayBeFalse) & bit) == 0)

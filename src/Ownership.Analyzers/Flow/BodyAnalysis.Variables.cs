@@ -70,21 +70,27 @@ namespace Ownership.Analyzers.Flow
                     VariableOf(local);
                     if (local.Type.SpecialType == SpecialType.System_Boolean)
                     {
-                        CollectFlag(local, operation);
+                        CollectFlag(local, local.RefKind, operation);
                     }
 
                     break;
                 case OperationKind.ParameterReference:
-                    var named = VariableOf(((IParameterReferenceOperation)operation).Parameter);
+                    var parameter = ((IParameterReferenceOperation)operation).Parameter;
+                    var named = VariableOf(parameter);
                     namedParameters |= named < 64 ? 1UL << named : 0;
+                    if (parameter.Type.SpecialType == SpecialType.System_Boolean)
+                    {
+                        CollectFlag(parameter, parameter.RefKind, operation);
+                    }
+
                     break;
                 case OperationKind.FlowCapture:
                     var capture = (IFlowCaptureOperation)operation;
                     VariableOf(capture.Id);
-                    if (capture.Value is ILocalReferenceOperation { Local.Type.SpecialType: SpecialType.System_Boolean } captured)
+                    if (FlagSymbol(capture.Value) is { } captured)
                     {
                         // flag = a && b: the compiler captures the flag, then assigns the capture.
-                        flagCaptures[capture.Id] = captured.Local;
+                        flagCaptures[capture.Id] = captured;
                     }
 
                     break;
@@ -111,12 +117,13 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>
-        /// A <c>bool</c> local is followed as a flag while every write to it assigns it whole (<c>ok = true;</c>): one
-        /// passed by <c>ref</c> or <c>out</c>, compound-assigned, deconstructed into or seen by a lambda is not.
+        /// A <c>bool</c> local or parameter is followed as a flag while every write to it assigns it whole (<c>ok = true;</c>):
+        /// one passed by <c>ref</c> or <c>out</c>, compound-assigned, deconstructed into or seen by a lambda is not, nor a
+        /// <c>ref</c> local or parameter.
         /// </summary>
-        private void CollectFlag(ILocalSymbol local, IOperation reference)
+        private void CollectFlag(ISymbol symbol, RefKind refKind, IOperation reference)
         {
-            if (!flagIndex.TryGetValue(local, out var flag))
+            if (!flagIndex.TryGetValue(symbol, out var flag))
             {
                 if (flagIndex.Count == FlowState.MaxResources)
                 {
@@ -124,8 +131,8 @@ namespace Ownership.Analyzers.Flow
                 }
 
                 flag = flagIndex.Count;
-                flagIndex.Add(local, flag);
-                if (capturedNames.Contains(local.Name) || local.RefKind != RefKind.None)
+                flagIndex.Add(symbol, flag);
+                if (capturedNames.Contains(symbol.Name) || refKind != RefKind.None)
                 {
                     unsteadyFlags |= 1UL << flag;
                 }
@@ -151,7 +158,7 @@ namespace Ownership.Analyzers.Flow
         {
             foreach (var capture in unsteadyCaptures)
             {
-                if (flagCaptures.TryGetValue(capture, out var local) && flagIndex.TryGetValue(local, out var flag))
+                if (flagCaptures.TryGetValue(capture, out var symbol) && flagIndex.TryGetValue(symbol, out var flag))
                 {
                     unsteadyFlags |= 1UL << flag;
                 }
@@ -169,12 +176,23 @@ namespace Ownership.Analyzers.Flow
         /// <summary>The ordinal of a flag this body follows, or -1.</summary>
         private int FlagOf(IOperation? operation)
         {
-            return operation is ILocalReferenceOperation reference ? FlagOf(reference.Local) : -1;
+            return FlagSymbol(operation) is { } symbol ? FlagOf(symbol) : -1;
         }
 
-        private int FlagOf(ILocalSymbol local)
+        private int FlagOf(ISymbol symbol)
         {
-            return flagIndex.TryGetValue(local, out var flag) && (unsteadyFlags & (1UL << flag)) == 0 ? flag : -1;
+            return flagIndex.TryGetValue(symbol, out var flag) && (unsteadyFlags & (1UL << flag)) == 0 ? flag : -1;
+        }
+
+        /// <summary>The <c>bool</c> local or parameter <paramref name="operation"/> reads, or null.</summary>
+        private static ISymbol? FlagSymbol(IOperation? operation)
+        {
+            return operation switch
+            {
+                ILocalReferenceOperation { Local.Type.SpecialType: SpecialType.System_Boolean } local => local.Local,
+                IParameterReferenceOperation { Parameter.Type.SpecialType: SpecialType.System_Boolean } parameter => parameter.Parameter,
+                _ => null,
+            };
         }
 
         private int VariableOf(ISymbol symbol) => VariableOf(variableIndex, symbol);

@@ -29,8 +29,8 @@ namespace Ownership.Analyzers.Flow
         private readonly Dictionary<CaptureId, int> captureIndex = new Dictionary<CaptureId, int>();
         private readonly HashSet<CaptureId> newValueCaptures = new HashSet<CaptureId>();
         private readonly Dictionary<CaptureId, IOperation> storageCaptures = new Dictionary<CaptureId, IOperation>();
-        private readonly Dictionary<ILocalSymbol, int> flagIndex = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
-        private readonly Dictionary<CaptureId, ILocalSymbol> flagCaptures = new Dictionary<CaptureId, ILocalSymbol>();
+        private readonly Dictionary<ISymbol, int> flagIndex = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<CaptureId, ISymbol> flagCaptures = new Dictionary<CaptureId, ISymbol>();
         private readonly HashSet<CaptureId> unsteadyCaptures = new HashSet<CaptureId>();
         private readonly HashSet<ILocalSymbol> patternLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         private ulong unsteadyFlags;

@@ -664,6 +664,30 @@ public class OWN001UseAfterReleaseTests
             {|OWN002:Api.Destroy(p)|};
         }
         """,
+        // The same with a parameter for the flag: a parameter compound-assigned is not followed, so the handler's path may
+        // leave the loop.
+        """
+        void M(int n, bool retry)
+        {
+            byte* p;
+            do
+            {
+                p = Api.Create(n);
+                if (Api.Read(p) > 0)
+                {
+                    retry = false;
+                }
+                else
+                {
+                    Api.Destroy(p);
+                    retry &= n > 3;
+                }
+            }
+            while (retry);
+            Api.Fill({|OWN001:p|}, n);
+            {|OWN002:Api.Destroy(p)|};
+        }
+        """,
     };
 
     /// <summary>The phases and the scanner of the state-machine twins (FASTER's two-phase iterator).</summary>
@@ -699,6 +723,31 @@ public class OWN001UseAfterReleaseTests
                     socket?.Dispose();
                     System.Threading.Thread.Sleep(delay);
                     retry = true;
+                }
+            }
+            while (retry);
+            socket.Write(0);
+            return socket;
+        }
+        """,
+        // The flag is a parameter: the handler goes round again only when it is true, and rethrows otherwise
+        // (NETCore.Client's TcpClientRouterFactory).
+        """
+        [return: Owned] Handle Connect(int port, bool retry)
+        {
+            Handle socket;
+            do
+            {
+                socket = Api.Open();
+                try
+                {
+                    socket.Write(port);
+                    retry = false;
+                }
+                catch (IOException)
+                {
+                    socket?.Dispose();
+                    if (!retry) throw;
                 }
             }
             while (retry);
