@@ -17,7 +17,8 @@ namespace Ownership.Analyzers.Flow
         /// The disposed-flag idiom: the release sits under <c>if (!_disposed) { _disposed = true; … }</c>, or after
         /// <c>if (_disposed) return;</c> in a block that sets <c>_disposed = true</c>, or after
         /// <c>if (Interlocked.Exchange(ref _disposed, 1) != 0) return;</c>, or under <c>if (_inner != null) { …; _inner = null; … }</c>,
-        /// or after <c>if (_handle == IntPtr.Zero) return;</c> in a block that sets <c>_handle = IntPtr.Zero</c>.
+        /// or after <c>if (_handle == IntPtr.Zero) return;</c> in a block that sets <c>_handle = IntPtr.Zero</c>, or under
+        /// <c>if (Interlocked.Decrement(ref _references) == 0)</c>, where the last reference out releases.
         /// A second call cannot release again.
         /// <c>_disposed</c> must be a member of <paramref name="type"/>: a local flag guards one call, not the next.
         /// </summary>
@@ -98,8 +99,9 @@ namespace Ownership.Analyzers.Flow
         }
 
         /// <summary>
-        /// <c>if (!_disposed) { _disposed = true; … }</c> or <c>if (Interlocked.Exchange(ref _disposed, 1) == 0)</c>, alone or
-        /// as one side of <c>&amp;&amp;</c> (<c>if (disposing &amp;&amp; !_disposed)</c>).
+        /// <c>if (!_disposed) { _disposed = true; … }</c>, <c>if (Interlocked.Exchange(ref _disposed, 1) == 0)</c> or
+        /// <c>if (Interlocked.Decrement(ref _references) == 0)</c>, alone or as one side of <c>&amp;&amp;</c>
+        /// (<c>if (disposing &amp;&amp; !_disposed)</c>).
         /// </summary>
         private static bool GuardsFirstRun(ExpressionSyntax condition, StatementSyntax guarded, INamedTypeSymbol type)
         {
@@ -128,7 +130,7 @@ namespace Ownership.Analyzers.Flow
             }
 
             return condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals &&
-                   IsZero(equals.Right) && IsExchange(Unparenthesized(equals.Left), type);
+                   IsZero(equals.Right) && IsOnceWhenZero(Unparenthesized(equals.Left), type);
         }
 
         /// <summary>
@@ -194,7 +196,7 @@ namespace Ownership.Analyzers.Flow
         /// <summary>
         /// <c>if (_disposed) return;</c> with <c>_disposed = true</c> set later in <paramref name="block"/>, or
         /// <c>if (_stream == IntPtr.Zero) return;</c> with <c>_stream = IntPtr.Zero</c> set later (ZstdNet's streams), or
-        /// <c>if (Interlocked.Exchange(ref _disposed, 1) != 0) return;</c>.
+        /// <c>if (Interlocked.Exchange(ref _disposed, 1) != 0) return;</c>, or <c>if (Interlocked.Decrement(ref _references) != 0) return;</c>.
         /// </summary>
         private static bool StopsLaterRuns(ExpressionSyntax condition, BlockSyntax block, int guardIndex, INamedTypeSymbol type)
         {
@@ -217,17 +219,33 @@ namespace Ownership.Analyzers.Flow
 
             return IsExchange(condition, type) ||
                    (condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } notEquals &&
-                    IsZero(notEquals.Right) && IsExchange(Unparenthesized(notEquals.Left), type));
+                    IsZero(notEquals.Right) && IsOnceWhenZero(Unparenthesized(notEquals.Left), type));
         }
 
         /// <summary><c>Interlocked.Exchange(ref _disposed, …)</c> or <c>Interlocked.CompareExchange(ref _disposed, …)</c> on a member.</summary>
         private static bool IsExchange(ExpressionSyntax expression, INamedTypeSymbol type)
         {
+            return IsInterlocked(expression, "Exchange", type) || IsInterlocked(expression, "CompareExchange", type);
+        }
+
+        /// <summary>
+        /// A call that gives zero to one caller only: an exchange of the disposed flag (the first call), or
+        /// <c>Interlocked.Decrement(ref _references)</c>, a reference count (the last reference out).
+        /// </summary>
+        private static bool IsOnceWhenZero(ExpressionSyntax expression, INamedTypeSymbol type)
+        {
+            return IsExchange(expression, type) || IsInterlocked(expression, "Decrement", type);
+        }
+
+        /// <summary><c>Interlocked.<paramref name="name"/>(ref _member, …)</c> on a member of <paramref name="type"/>.</summary>
+        private static bool IsInterlocked(ExpressionSyntax expression, string name, INamedTypeSymbol type)
+        {
             return expression is InvocationExpressionSyntax
             {
-                Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Exchange" or "CompareExchange" } call,
-                ArgumentList.Arguments: { Count: >= 2 } arguments,
-            } && call.Expression is IdentifierNameSyntax { Identifier.ValueText: "Interlocked" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Interlocked" } &&
+                Expression: MemberAccessExpressionSyntax call,
+                ArgumentList.Arguments: { Count: >= 1 } arguments,
+            } && call.Name.Identifier.ValueText == name &&
+                   call.Expression is IdentifierNameSyntax { Identifier.ValueText: "Interlocked" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Interlocked" } &&
                    arguments[0].RefKindKeyword.IsKind(SyntaxKind.RefKeyword) && FlagName(arguments[0].Expression, type) is not null;
         }
 

@@ -9,6 +9,31 @@ public class OWN009DanglingFieldTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // Reading a count changes nothing: the next call sees zero again (the twin of the reference counts below).
+        """
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+        long references = 1;
+        public void Release()
+        {
+            if (System.Threading.Interlocked.Read(ref references) == 0)
+            {
+                {|OWN009:ArrayPool<byte>.Shared.Return(buffer)|};
+            }
+        }
+        """,
+        // Another object's count says nothing of how often this one's buffer is returned.
+        """
+        sealed class Counter { public int Count; }
+        readonly Counter shared = new Counter();
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+        public void Release()
+        {
+            if (System.Threading.Interlocked.Decrement(ref shared.Count) == 0)
+            {
+                {|OWN009:ArrayPool<byte>.Shared.Return(buffer)|};
+            }
+        }
+        """,
         // A count is no disposed flag: it counts up again while the buffer stays returned (the twin of the handle below).
         """
         int count = 1;
@@ -348,6 +373,28 @@ public class OWN009DanglingFieldTests
 
     public static TheoryData<string> Silent => new()
     {
+        // A reference count: the last reference out returns the buffer, once (Docker.DotNet's BufferedReadStream, whose
+        // readonly field cannot be reset).
+        """
+        readonly byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+        int references = 1;
+        public void Release(bool used)
+        {
+            if (System.Threading.Interlocked.Decrement(ref references) == 0 && used)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        """,
+        """
+        IntPtr handle = Marshal.AllocHGlobal(16);
+        int references = 1;
+        public void Release()
+        {
+            if (System.Threading.Interlocked.Decrement(ref this.references) != 0) return;
+            Marshal.FreeHGlobal(handle);
+        }
+        """,
         // A negative constant is a sentinel no count reaches: if (length != -1) { Return(buffer); length = -1; } runs once
         // (MailKit's and MimeKit's ByteArrayBuilder; the twin of the count set to 0 in the flagged cases).
         """
