@@ -10,7 +10,6 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 
 namespace Ownership.CodeFixes
@@ -125,10 +124,16 @@ namespace Ownership.CodeFixes
         {
             var name = SyntaxFactory.ParseName("Ownership.Owned")
                 .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+            // Spaced by hand, with no elastic trivia for the formatter to fill: it would indent the list and the member with
+            // the host's options, spaces in a file of tabs when no .editorconfig says otherwise. The list takes the member's
+            // own indentation instead.
             var list = SyntaxFactory.AttributeList(
-                    SyntaxFactory.AttributeTargetSpecifier(SyntaxFactory.Token(SyntaxKind.ReturnKeyword)),
-                    SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Attribute(name)))
-                .WithAdditionalAnnotations(Formatter.Annotation);
+                Bare(SyntaxKind.OpenBracketToken),
+                SyntaxFactory.AttributeTargetSpecifier(
+                    Bare(SyntaxKind.ReturnKeyword),
+                    SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.ColonToken, SyntaxFactory.TriviaList(SyntaxFactory.Space))),
+                SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Attribute(name)),
+                Bare(SyntaxKind.CloseBracketToken));
 
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             foreach (var member in members)
@@ -145,6 +150,8 @@ namespace Ownership.CodeFixes
             var changed = await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
             return await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
+
+        private static SyntaxToken Bare(SyntaxKind kind) => SyntaxFactory.Token(SyntaxFactory.TriviaList(), kind, SyntaxFactory.TriviaList());
 
         private static SyntaxNode WithList(MethodDeclarationSyntax method, AttributeListSyntax list)
         {

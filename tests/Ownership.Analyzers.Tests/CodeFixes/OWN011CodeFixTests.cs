@@ -83,6 +83,12 @@ public class OWN011CodeFixTests
             """);
 
     [Fact]
+    public Task Keeps_the_file_s_tabs() =>
+        Verify.VerifyCodeFixAsync(
+            "using System.Runtime.InteropServices;\nusing Ownership;\n\nstatic unsafe class Buffers\n{\n\tpublic static void* Make() => {|OWN011:NativeMemory.Alloc(8)|};\n}\n",
+            "using System.Runtime.InteropServices;\nusing Ownership;\n\nstatic unsafe class Buffers\n{\n\t[return: Owned]\n\tpublic static void* Make() => NativeMemory.Alloc(8);\n}\n");
+
+    [Fact]
     public Task Local_function() =>
         Verify.VerifyCodeFixAsync(
             FixTestCode.Members("""
