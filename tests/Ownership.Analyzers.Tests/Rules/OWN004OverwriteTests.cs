@@ -9,6 +9,30 @@ public class OWN004OverwriteTests
 {
     public static TheoryData<string> Flagged => new()
     {
+        // The flag may be false with the handle held: the next iteration overwrites it (the twin of Find in the silent cases).
+        """
+        static void Check(int port) { if (port < 0) throw new IOException(); }
+        [return: Owned] Handle? Find(int[] ports)
+        {
+            bool found = false;
+            Handle? result = null;
+            foreach (var port in ports)
+            {
+                try
+                {
+                    Check(port);
+                    {|OWN004:result = Api.Open()|};
+                    found = port > 0;
+                }
+                catch (IOException)
+                {
+                }
+                if (found) return result;
+            }
+            result?.Dispose();
+            return null;
+        }
+        """,
         // Resetting a struct whole drops what its fields still own.
         """
         public struct Builder
@@ -168,6 +192,30 @@ public class OWN004OverwriteTests
 
     public static TheoryData<string> Silent => new()
     {
+        // The handle is kept only when the flag says it was found, and then returned: the paths that go round again hold none
+        // (System.DirectoryServices' ConfigurationSet.FindOneAdamInstance).
+        """
+        static void Check(int port) { if (port < 0) throw new IOException(); }
+        [return: Owned] Handle? Find(int[] ports)
+        {
+            bool found = false;
+            Handle? result = null;
+            foreach (var port in ports)
+            {
+                try
+                {
+                    Check(port);
+                    result = Api.Open();
+                    found = true;
+                }
+                catch (IOException)
+                {
+                }
+                if (found) return result;
+            }
+            return null;
+        }
+        """,
         // Allocated in a loop only where the field is still null (System.Security.Cryptography's certificate loader).
         """
         byte[]? spki;
