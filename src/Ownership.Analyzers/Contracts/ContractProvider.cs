@@ -440,7 +440,10 @@ namespace Ownership.Analyzers.Contracts
                 return fromFile;
             }
 
-            if (catalog.Method(method) is { } fromCatalog)
+            // Every method name of the catalog and the contract files is in namesWithContracts: a name outside it needs no
+            // catalog key built and looked up.
+            var nameHasContracts = namesWithContracts.Contains(method.Name);
+            if (nameHasContracts && catalog.Method(method) is { } fromCatalog)
             {
                 return fromCatalog;
             }
@@ -457,7 +460,7 @@ namespace Ownership.Analyzers.Contracts
 
             // A method of the user's own that implements an annotated interface member keeps that member's contract
             // (a custom IAllocator's Free releases). Only source methods: the runtime's implementations have none to inherit.
-            if (method.Locations.Length > 0 && method.Locations[0].IsInSource && ImplementedContract(method) is { } implemented)
+            if (method.Locations.Length > 0 && method.Locations[0].IsInSource && ImplementedContract(method, nameHasContracts) is { } implemented)
             {
                 return implemented;
             }
@@ -472,7 +475,7 @@ namespace Ownership.Analyzers.Contracts
             return MethodContract.Empty;
         }
 
-        private MethodContract? ImplementedContract(IMethodSymbol method)
+        private MethodContract? ImplementedContract(IMethodSymbol method, bool nameHasContracts)
         {
             foreach (var implemented in method.ExplicitInterfaceImplementations)
             {
@@ -485,6 +488,12 @@ namespace Ownership.Analyzers.Contracts
 
             foreach (var candidateInterface in method.ContainingType.AllInterfaces)
             {
+                if (!nameHasContracts && !MayBeAnnotated(candidateInterface))
+                {
+                    // IEquatable<T>, IEnumerable<T>…: no member of this name there has a contract (GetMethod's own test).
+                    continue;
+                }
+
                 // Contracts belong to definitions: ask IEquatable<T>.Equals before making the members of IEquatable<Order>
                 // and searching for their implementation, which only an annotated member is worth.
                 foreach (var member in candidateInterface.OriginalDefinition.GetMembers(method.Name))
