@@ -701,60 +701,40 @@ public class OWN001UseAfterReleaseTests
 
         """;
 
+    /// <summary>A connect loop that disposes the failed socket in its handler and goes round again under <c>retry</c>.</summary>
+    private static string RetryLoop(string parameter, string declaration, string handler) => $$"""
+        [return: Owned] Handle Connect(int port, {{parameter}})
+        {
+            Handle socket;
+            {{declaration}}
+            do
+            {
+                socket = Api.Open();
+                try
+                {
+                    socket.Write(port);
+                    retry = false;
+                }
+                catch (IOException)
+                {
+                    socket?.Dispose();
+                    {{handler}}
+                }
+            }
+            while (retry);
+            socket.Write(0);
+            return socket;
+        }
+        """;
+
     public static TheoryData<string> Silent => new()
     {
         // A retry loop: the path that released the socket sets the flag that goes round again, where a new one is made; the
         // path that leaves the loop holds a live one (Microsoft.Diagnostics.NETCore.Client's IpcClientRouterFactory).
-        """
-        [return: Owned] Handle Connect(int port, int delay)
-        {
-            Handle socket;
-            bool retry;
-            do
-            {
-                socket = Api.Open();
-                try
-                {
-                    socket.Write(port);
-                    retry = false;
-                }
-                catch (IOException)
-                {
-                    socket?.Dispose();
-                    System.Threading.Thread.Sleep(delay);
-                    retry = true;
-                }
-            }
-            while (retry);
-            socket.Write(0);
-            return socket;
-        }
-        """,
+        RetryLoop("int delay", "bool retry;", "System.Threading.Thread.Sleep(delay);\n            retry = true;"),
         // The flag is a parameter: the handler goes round again only when it is true, and rethrows otherwise
         // (NETCore.Client's TcpClientRouterFactory).
-        """
-        [return: Owned] Handle Connect(int port, bool retry)
-        {
-            Handle socket;
-            do
-            {
-                socket = Api.Open();
-                try
-                {
-                    socket.Write(port);
-                    retry = false;
-                }
-                catch (IOException)
-                {
-                    socket?.Dispose();
-                    if (!retry) throw;
-                }
-            }
-            while (retry);
-            socket.Write(0);
-            return socket;
-        }
-        """,
+        RetryLoop("bool retry", "", "if (!retry) throw;"),
         // The same with the flag tested at the top of the loop.
         """
         int M(int n)

@@ -10,29 +10,7 @@ public class OWN004OverwriteTests
     public static TheoryData<string> Flagged => new()
     {
         // The flag may be false with the handle held: the next iteration overwrites it (the twin of Find in the silent cases).
-        """
-        static void Check(int port) { if (port < 0) throw new IOException(); }
-        [return: Owned] Handle? Find(int[] ports)
-        {
-            bool found = false;
-            Handle? result = null;
-            foreach (var port in ports)
-            {
-                try
-                {
-                    Check(port);
-                    {|OWN004:result = Api.Open()|};
-                    found = port > 0;
-                }
-                catch (IOException)
-                {
-                }
-                if (found) return result;
-            }
-            result?.Dispose();
-            return null;
-        }
-        """,
+        FoundLoop("{|OWN004:result = Api.Open()|}", "port > 0", "result?.Dispose();"),
         // Resetting a struct whole drops what its fields still own.
         """
         public struct Builder
@@ -190,11 +168,8 @@ public class OWN004OverwriteTests
         """,
     };
 
-    public static TheoryData<string> Silent => new()
-    {
-        // The handle is kept only when the flag says it was found, and then returned: the paths that go round again hold none
-        // (System.DirectoryServices' ConfigurationSet.FindOneAdamInstance).
-        """
+    /// <summary>A search that keeps the handle it opened when <c>found</c> is set, and returns it under the flag.</summary>
+    private static string FoundLoop(string open, string found, string afterLoop) => $$"""
         static void Check(int port) { if (port < 0) throw new IOException(); }
         [return: Owned] Handle? Find(int[] ports)
         {
@@ -205,17 +180,24 @@ public class OWN004OverwriteTests
                 try
                 {
                     Check(port);
-                    result = Api.Open();
-                    found = true;
+                    {{open}};
+                    found = {{found}};
                 }
                 catch (IOException)
                 {
                 }
                 if (found) return result;
             }
+            {{afterLoop}}
             return null;
         }
-        """,
+        """;
+
+    public static TheoryData<string> Silent => new()
+    {
+        // The handle is kept only when the flag says it was found, and then returned: the paths that go round again hold none
+        // (System.DirectoryServices' ConfigurationSet.FindOneAdamInstance).
+        FoundLoop("result = Api.Open()", "true", ""),
         // Allocated in a loop only where the field is still null (System.Security.Cryptography's certificate loader).
         """
         byte[]? spki;
